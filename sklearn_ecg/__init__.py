@@ -1,0 +1,26 @@
+"""sklearn-ecg: ECG machine learning inside scikit-learn.
+
+R-peak segmentation, beat normalisation, outlier filtering, real-data loaders and
+patient-aware cross-validation, as scikit-learn estimators and splitters.
+
+Importing the package is cheap: nothing here imports TensorFlow.
+"""
+
+__version__ = "0.1.0"
+
+from . import datasets, metrics
+from .model_selection import PairGroupKFold, PairGroupShuffleSplit, make_pairs
+from .preprocessing import BeatNormalizer, OutlierFilter
+from .segmentation import RPeakSegmenter
+
+__all__ = [
+    "BeatNormalizer",
+    "OutlierFilter",
+    "PairGroupKFold",
+    "PairGroupShuffleSplit",
+    "RPeakSegmenter",
+    "datasets",
+    "make_pairs",
+    "metrics",
+    "__version__",
+]

@@ -1,0 +1,81 @@
+"""Signal helpers shared by the segmentation and preprocessing subpackages.
+
+There is one resampler in the library, :func:`resample_rows`, so that a beat
+resampled by :class:`~sklearn_ecg.RPeakSegmenter` and one resampled by
+:class:`~sklearn_ecg.BeatNormalizer` are resampled the same way.
+"""
+
+from math import gcd
+from numbers import Real
+
+import numpy as np
+from scipy.signal import resample_poly
+
+
+def check_fs(fs, name="fs"):
+    """Return ``fs`` as a float after checking it is a positive, finite number.
+
+    Parameters
+    ----------
+    fs : float
+        A sampling frequency in samples per second.
+    name : str, default="fs"
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    fs : float
+
+    Raises
+    ------
+    ValueError
+        If ``fs`` is not a positive finite number.
+    """
+    if isinstance(fs, bool) or not isinstance(fs, Real) or not np.isfinite(fs) or fs <= 0:
+        raise ValueError(
+            f"{name} must be a positive number of samples per second, got {fs!r}"
+        )
+    return float(fs)
+
+
+def resample_rows(X, n_samples):
+    """Resample each row of ``X`` to ``n_samples`` samples.
+
+    A polyphase filter (:func:`scipy.signal.resample_poly`) with an
+    anti-aliasing low-pass is used, with the ends extended by a line so that a
+    beat that does not start and end at zero is not distorted at its edges.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_rows, n_in) or (n_rows, n_in, n_channels)
+        Rows to resample along axis 1.
+    n_samples : int
+        Length of each output row.
+
+    Returns
+    -------
+    X_resampled : ndarray of shape (n_rows, n_samples) or (n_rows, n_samples, n_channels)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.utils import resample_rows
+    >>> resample_rows(np.ones((2, 360)), 125).shape
+    (2, 125)
+    """
+    X = np.asarray(X, dtype=float)
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    n_in = X.shape[1]
+    if n_in == n_samples:
+        return X.copy()
+    if n_in < 2:
+        # Nothing to interpolate between: repeat the single sample.
+        return np.repeat(X, n_samples, axis=1)
+    g = gcd(n_samples, n_in)
+    up, down = n_samples // g, n_in // g
+    out = resample_poly(X, up, down, axis=1, padtype="line")
+    # resample_poly returns ceil(n_in * up / down) samples, which is n_samples here.
+    return out[:, :n_samples]
