@@ -1,0 +1,413 @@
+"""Tests for the patient-aware splitters and the pair sampler."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
+
+from sklearn_ecg.model_selection import (
+    PairGroupKFold,
+    PairGroupShuffleSplit,
+    make_pairs,
+)
+
+@st.composite
+def groups_1d(draw):
+    # Small alphabets make repeated patients likely; one type per draw, as in
+    # a real dataset.
+    ids = draw(
+        st.sampled_from(
+            [st.integers(min_value=0, max_value=6), st.sampled_from(list("abcdefg"))]
+        )
+    )
+    return draw(st.lists(ids, min_size=1, max_size=40))
+
+
+@st.composite
+def groups_2d(draw):
+    ids = draw(
+        st.sampled_from(
+            [st.integers(min_value=0, max_value=6), st.sampled_from(list("abcdefg"))]
+        )
+    )
+    pairs = draw(st.lists(st.tuples(ids, ids), min_size=1, max_size=40))
+    if draw(st.booleans()):
+        # Same-patient pairs give every fold a chance of having test rows.
+        pairs += [(p, p) for p in sorted({p for pair in pairs for p in pair})]
+    return pairs
+
+
+def _as_2d(groups):
+    groups = np.asarray(groups)
+    return groups.reshape(len(groups), -1)
+
+
+def _check_common(cv, groups):
+    """Check the rules every split must follow; return splits and left-out counts."""
+    X = np.zeros((len(groups), 1))
+    rows = _as_2d(groups)
+    splits = list(cv.split(X, groups=groups))
+    n_left = cv.get_n_left_out(X, groups=groups)
+    assert len(splits) == cv.get_n_splits() == len(n_left)
+    assert n_left.dtype.kind == "i"
+    for (train, test), left in zip(splits, n_left):
+        assert len(train) and len(test)
+        assert np.array_equal(train, np.unique(train))
+        assert np.array_equal(test, np.unique(test))
+        assert not np.intersect1d(train, test).size
+        train_patients = set(rows[train].ravel())
+        test_patients = set(rows[test].ravel())
+        assert not train_patients & test_patients
+        left_out = np.setdiff1d(np.arange(len(rows)), np.union1d(train, test))
+        assert len(left_out) == left
+    return splits, n_left
+
+
+@settings(max_examples=60, deadline=None)
+@given(groups=groups_1d(), n_splits=st.integers(2, 5), shuffle=st.booleans(),
+       seed=st.integers(0, 1000))
+def test_kfold_1d_property(groups, n_splits, shuffle, seed):
+    cv = PairGroupKFold(
+        n_splits, shuffle=shuffle, random_state=seed if shuffle else None
+    )
+    if len(set(groups)) < n_splits:
+        with pytest.raises(ValueError, match="fewer than n_splits"):
+            list(cv.split(np.zeros((len(groups), 1)), groups=groups))
+        return
+    splits, n_left = _check_common(cv, groups)
+    assert not n_left.any()
+    in_test = np.concatenate([test for _, test in splits])
+    assert np.array_equal(np.sort(in_test), np.arange(len(groups)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(groups=groups_2d(), n_splits=st.integers(2, 5), shuffle=st.booleans(),
+       seed=st.integers(0, 1000))
+def test_kfold_2d_property(groups, n_splits, shuffle, seed):
+    cv = PairGroupKFold(
+        n_splits, shuffle=shuffle, random_state=seed if shuffle else None
+    )
+    X = np.zeros((len(groups), 1))
+    if len({p for pair in groups for p in pair}) < n_splits:
+        with pytest.raises(ValueError, match="fewer than n_splits"):
+            list(cv.split(X, groups=groups))
+        return
+    try:
+        splits, n_left = _check_common(cv, groups)
+    except ValueError as exc:
+        assert "has no test rows" in str(exc) or "has no training rows" in str(exc)
+        return
+    rows = _as_2d(groups)
+    n_test = np.zeros(len(rows), dtype=int)
+    n_out = np.zeros(len(rows), dtype=int)
+    for train, test in splits:
+        n_test[test] += 1
+        n_out[np.setdiff1d(np.arange(len(rows)), np.union1d(train, test))] += 1
+    # A pair inside one fold is tested once; a pair across two folds is left out
+    # exactly by those two folds and trained on by all others.
+    assert set(zip(n_test, n_out)) <= {(1, 0), (0, 2)}
+    straddling = n_out == 2
+    assert np.all(rows[straddling, 0] != rows[straddling, 1])
+    assert n_left.sum() == 2 * straddling.sum()
+
+
+@settings(max_examples=60, deadline=None)
+@given(groups=st.one_of(groups_1d(), groups_2d()), n_splits=st.integers(1, 4),
+       test_size=st.one_of(st.floats(0.05, 0.6), st.integers(1, 3)),
+       seed=st.integers(0, 1000))
+def test_shuffle_split_property(groups, n_splits, test_size, seed):
+    cv = PairGroupShuffleSplit(n_splits, test_size=test_size, random_state=seed)
+    rows = _as_2d(groups)
+    n_patients = len(set(rows.ravel()))
+    X = np.zeros((len(groups), 1))
+    if n_patients < 2:
+        with pytest.raises(ValueError, match="at least 2 are needed"):
+            list(cv.split(X, groups=groups))
+        return
+    try:
+        splits, n_left = _check_common(cv, groups)
+    except ValueError as exc:
+        assert any(
+            msg in str(exc)
+            for msg in ("has no test rows", "has no training rows", "ask for")
+        )
+        return
+    for train, test in splits:
+        left_out = np.setdiff1d(np.arange(len(rows)), np.union1d(train, test))
+        if rows.shape[1] == 1:
+            assert not left_out.size
+        train_patients = set(rows[train].ravel())
+        test_patients = set(rows[test].ravel())
+        for a, b in rows[left_out]:
+            assert a != b
+            assert not {a, b} <= train_patients and not {a, b} <= test_patients
+    # Same seed, same splits.
+    again = list(cv.split(X, groups=groups))
+    assert all(
+        np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+        for a, b in zip(splits, again)
+    )
+
+
+def test_kfold_matches_group_kfold_for_single_rows():
+    groups = np.repeat(np.arange(7), [9, 1, 4, 4, 6, 2, 3])
+    X = np.zeros((len(groups), 1))
+    ours = list(PairGroupKFold(3).split(X, groups=groups))
+    ref = list(GroupKFold(3).split(X, groups=groups))
+    for (a_train, a_test), (b_train, b_test) in zip(ours, ref):
+        assert np.array_equal(a_train, b_train)
+        assert np.array_equal(a_test, b_test)
+
+
+def test_kfold_accepts_column_groups_and_mixed_labels():
+    groups = np.array([1, "a", 1, "a", 2, 2, "b", "b"], dtype=object)
+    X = np.zeros((len(groups), 1))
+    flat = list(PairGroupKFold(2).split(X, groups=groups))
+    column = list(PairGroupKFold(2).split(X, groups=groups.reshape(-1, 1)))
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(flat, column))
+
+
+def test_kfold_shuffle_is_seeded():
+    groups = np.repeat(np.arange(15), 4)
+    X = np.zeros((len(groups), 1))
+
+    def folds(seed):
+        cv = PairGroupKFold(5, shuffle=True, random_state=seed)
+        return [tuple(test) for _, test in cv.split(X, groups=groups)]
+
+    assert folds(0) == folds(0)
+    assert any(folds(seed) != folds(0) for seed in range(1, 5))
+    unshuffled = PairGroupKFold(5)
+    first = [tuple(t) for _, t in unshuffled.split(X, groups=groups)]
+    assert first == [tuple(t) for _, t in unshuffled.split(X, groups=groups)]
+
+
+def test_repr_and_get_n_splits():
+    assert repr(PairGroupKFold(3)) == (
+        "PairGroupKFold(n_splits=3, random_state=None, shuffle=False)"
+    )
+    assert "PairGroupShuffleSplit(n_splits=4" in repr(PairGroupShuffleSplit(4))
+    assert PairGroupKFold(4).get_n_splits() == 4
+    assert PairGroupShuffleSplit(7).get_n_splits() == 7
+
+
+@pytest.mark.parametrize("cv_class", [PairGroupKFold, PairGroupShuffleSplit])
+@pytest.mark.parametrize(
+    "groups, match",
+    [
+        (None, "groups must be given"),
+        (np.zeros((4, 3)), r"exactly two columns.*\(4, 3\)"),
+        (np.zeros((4, 2, 1)), r"groups must be 1-D.*\(4, 2, 1\)"),
+        (np.arange(5), "groups has 5 rows but X has 4"),
+    ],
+)
+def test_group_errors(cv_class, groups, match):
+    with pytest.raises(ValueError, match=match):
+        list(cv_class(2).split(np.zeros((4, 1)), groups=groups))
+    with pytest.raises(ValueError, match=match):
+        cv_class(2).get_n_left_out(np.zeros((4, 1)), groups=groups)
+
+
+@pytest.mark.parametrize("n_splits", [1, 0, 2.5, "3", True])
+def test_kfold_n_splits_errors(n_splits):
+    with pytest.raises(ValueError, match="n_splits must be an int >= 2"):
+        list(PairGroupKFold(n_splits).split(np.zeros((6, 1)), groups=np.arange(6)))
+    with pytest.raises(ValueError, match="n_splits must be an int >= 2"):
+        PairGroupKFold(n_splits).get_n_splits()
+
+
+def test_kfold_too_few_patients_and_random_state_errors():
+    X, groups = np.zeros((4, 1)), [0, 0, 1, 1]
+    with pytest.raises(ValueError, match=r"2 distinct patient\(s\), fewer than n_spl"):
+        list(PairGroupKFold(3).split(X, groups=groups))
+    with pytest.raises(ValueError, match="random_state has no effect"):
+        list(PairGroupKFold(2, random_state=0).split(X, groups=groups))
+
+
+def test_kfold_empty_side_errors_name_the_fold():
+    X = np.zeros((3, 1))
+    with pytest.raises(ValueError, match="fold 0 has no test rows.*same-patient pairs"):
+        list(PairGroupKFold(3).split(X, groups=[(0, 1), (1, 2), (2, 0)]))
+    hub = [(0, 0), (0, 1), (0, 2), (0, 3)]
+    with pytest.raises(ValueError, match="fold 0 has no training rows"):
+        list(PairGroupKFold(2).split(np.zeros((4, 1)), groups=hub))
+
+
+def test_kfold_left_out_pairs():
+    groups = [["a", "a"], ["a", "b"], ["b", "b"], ["c", "c"], ["c", "a"], ["b", "b"]]
+    X = np.zeros((6, 1))
+    cv = PairGroupKFold(3)
+    assert cv.get_n_left_out(X, groups=groups).tolist() == [1, 2, 1]
+    assert cv.get_n_left_out(groups=groups).tolist() == [1, 2, 1]
+    assert cv.get_n_left_out(groups=np.repeat(np.arange(3), 2)).tolist() == [0, 0, 0]
+
+
+def test_shuffle_split_sizes_count_patients():
+    groups = np.repeat(np.arange(10), 3)
+    X = np.zeros((len(groups), 1))
+    for test_size, n_test in [(0.2, 2), (0.25, 3), (3, 3), (0.01, 1)]:
+        cv = PairGroupShuffleSplit(3, test_size=test_size, random_state=0)
+        for train, test in cv.split(X, groups=groups):
+            assert len(np.unique(groups[test])) == n_test
+            assert len(np.unique(groups[train])) == 10 - n_test
+    cv = PairGroupShuffleSplit(2, test_size=2, train_size=0.5, random_state=0)
+    for train, test in cv.split(X, groups=groups):
+        assert len(np.unique(groups[train])) == 5
+    # Rows of the 3 patients drawn for neither side are left out.
+    assert cv.get_n_left_out(X, groups=groups).tolist() == [9, 9]
+    cv = PairGroupShuffleSplit(2, test_size=None, train_size=7, random_state=0)
+    for train, test in cv.split(X, groups=groups):
+        assert len(np.unique(groups[test])) == 3
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"test_size": 1.5}, "test_size must be a float in"),
+        ({"test_size": 0}, "test_size must be a positive int"),
+        ({"test_size": 5}, "ask for 5 test and 0 training"),
+        ({"test_size": 2, "train_size": 3}, "ask for 2 test and 3 training"),
+        ({"test_size": None}, "cannot both be None"),
+        ({"train_size": "half"}, "train_size must be a float in"),
+        ({"n_splits": 0}, "n_splits must be an int >= 1"),
+    ],
+)
+def test_shuffle_split_param_errors(params, match):
+    cv = PairGroupShuffleSplit(**params)
+    with pytest.raises(ValueError, match=match):
+        list(cv.split(np.zeros((8, 1)), groups=np.repeat(np.arange(4), 2)))
+
+
+def test_shuffle_split_too_few_patients():
+    with pytest.raises(ValueError, match=r"1 distinct patient\(s\), but at least 2"):
+        list(PairGroupShuffleSplit().split(np.zeros((3, 1)), groups=[(0, 0)] * 3))
+
+
+# --- make_pairs -------------------------------------------------------------
+
+
+def _beats(n_patients=15, per_patient=8, n_features=3, seed=0):
+    rng = np.random.RandomState(seed)
+    groups = np.repeat(np.arange(n_patients), per_patient)
+    centers = rng.normal(scale=3.0, size=(n_patients, n_features))
+    X = centers[groups] + rng.normal(size=(len(groups), n_features))
+    return X, groups
+
+
+@pytest.mark.parametrize("n_pairs", [1, 2, 7, 100])
+def test_make_pairs_shapes_and_balance(n_pairs):
+    X, groups = _beats()
+    X_pairs, y, pair_groups = make_pairs(X, groups, n_pairs=n_pairs, random_state=0)
+    assert X_pairs.shape == (n_pairs, 2 * X.shape[1])
+    assert y.shape == (n_pairs,) and y.dtype.kind == "i"
+    assert pair_groups.shape == (n_pairs, 2)
+    assert y.sum() == n_pairs // 2
+    assert (y == 0).sum() == n_pairs - n_pairs // 2
+
+
+def test_make_pairs_is_consistent():
+    X, groups = _beats(per_patient=3)
+    labels = np.array([f"p{g}" for g in groups])
+    X_pairs, y, pair_groups, indices = make_pairs(
+        X, labels, n_pairs=301, random_state=1, return_indices=True
+    )
+    assert indices.shape == (301, 2) and indices.dtype.kind == "i"
+    assert np.array_equal(X_pairs, np.hstack([X[indices[:, 0]], X[indices[:, 1]]]))
+    assert np.array_equal(pair_groups, labels[indices])
+    assert np.array_equal(y, (pair_groups[:, 0] == pair_groups[:, 1]).astype(int))
+    assert np.all(indices[y == 1, 0] != indices[y == 1, 1])
+    # The order of pairs is shuffled and left/right is random.
+    assert 0 < y[:150].sum() < 150
+    negatives = {tuple(p) for p in pair_groups[y == 0]}
+    assert any((b, a) in negatives for a, b in negatives)
+
+
+def test_make_pairs_is_seeded():
+    X, groups = _beats()
+    first = make_pairs(X, groups, n_pairs=50, random_state=3, return_indices=True)
+    again = make_pairs(X, groups, n_pairs=50, random_state=3, return_indices=True)
+    other = make_pairs(X, groups, n_pairs=50, random_state=4, return_indices=True)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[3], other[3])
+
+
+def test_make_pairs_skips_patients_with_one_row_for_positives():
+    X = np.arange(10.0).reshape(5, 2)
+    groups = [0, 1, 1, 2, 3]
+    _, y, pair_groups = make_pairs(X, groups, n_pairs=40, random_state=0)
+    assert np.all(pair_groups[y == 1] == 1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(groups=groups_1d(), n_pairs=st.integers(2, 30), seed=st.integers(0, 1000))
+def test_make_pairs_property(groups, n_pairs, seed):
+    groups = np.asarray(groups)
+    X = np.arange(len(groups), dtype=float).reshape(-1, 1)
+    _, counts = np.unique(groups, return_counts=True)
+    if counts.max() < 2 or len(counts) < 2:
+        with pytest.raises(ValueError, match="groups has"):
+            make_pairs(X, groups, n_pairs=n_pairs, random_state=seed)
+        return
+    X_pairs, y, pair_groups, indices = make_pairs(
+        X, groups, n_pairs=n_pairs, random_state=seed, return_indices=True
+    )
+    assert np.array_equal(X_pairs, indices.astype(float))
+    assert np.array_equal(y == 1, pair_groups[:, 0] == pair_groups[:, 1])
+    assert np.all(indices[:, 0] != indices[:, 1])
+
+
+@pytest.mark.parametrize(
+    "X, groups, kwargs, match",
+    [
+        (np.zeros((4, 2)), [0, 0, 1, 1], {"n_pairs": 0}, "n_pairs must be a positive"),
+        (np.zeros((4, 2)), [0, 0, 1, 1], {"n_pairs": 2.5}, "n_pairs must be a posit"),
+        (np.zeros((4, 2)), [0, 0, 1, 1], {"n_pairs": True}, "n_pairs must be a posi"),
+        (np.zeros((4, 2)), [0, 0, 1], {}, "groups has 3 entries but X has 4 rows"),
+        (np.zeros((4, 2)), np.zeros((4, 2)), {}, "groups must be 1-D"),
+        (np.zeros((3, 2)), [0, 1, 2], {}, "no patient with at least 2 rows"),
+        (np.zeros((3, 2)), [0, 0, 0], {}, "so no different-patient pair"),
+    ],
+)
+def test_make_pairs_errors(X, groups, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        make_pairs(X, groups, **kwargs)
+
+
+# --- scikit-learn integration ------------------------------------------------
+
+
+def test_grid_search_with_pair_groups():
+    X, groups = _beats()
+    X_pairs, y, pair_groups = make_pairs(X, groups, n_pairs=300, random_state=0)
+    search = GridSearchCV(
+        LogisticRegression(), {"C": [0.1, 1]}, cv=PairGroupKFold(5)
+    ).fit(X_pairs, y, groups=pair_groups)
+    assert search.n_splits_ == 5
+    assert "split4_test_score" in search.cv_results_
+    assert "split5_test_score" not in search.cv_results_
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+@pytest.mark.parametrize(
+    "cv",
+    [
+        PairGroupKFold(3, shuffle=True, random_state=0),
+        PairGroupShuffleSplit(3, random_state=0),
+    ],
+)
+def test_cross_validate_with_pairs_and_single_rows(cv):
+    X, groups = _beats()
+    y = (groups % 2).astype(int)
+    single = cross_validate(LogisticRegression(), X, y, groups=groups, cv=cv)
+    assert len(single["test_score"]) == 3
+    X_pairs, y_pairs, pair_groups = make_pairs(X, groups, n_pairs=200, random_state=0)
+    paired = cross_validate(
+        LogisticRegression(), X_pairs, y_pairs, groups=pair_groups, cv=cv
+    )
+    assert len(paired["test_score"]) == 3
+    again = cross_validate(
+        LogisticRegression(), X_pairs, y_pairs, groups=pair_groups, cv=cv
+    )
+    assert np.array_equal(paired["test_score"], again["test_score"])
