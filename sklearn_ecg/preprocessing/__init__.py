@@ -1,0 +1,12 @@
+"""Preprocessing of ECG data: outlier filtering and per-beat normalisation.
+
+- :class:`OutlierFilter` flags or repairs values that lie too many standard
+  deviations from their column (an ECG channel or a beat sample position).
+- :class:`BeatNormalizer` resamples each beat to a fixed length and scales
+  its amplitude (min-max, z-score or baseline removal).
+"""
+
+from ._beat_normalizer import BeatNormalizer
+from ._outlier import OutlierFilter
+
+__all__ = ["BeatNormalizer", "OutlierFilter"]

@@ -1,0 +1,243 @@
+"""Per-beat amplitude normalisation and resampling to a fixed length.
+
+:class:`BeatNormalizer` works on one beat per row, as produced by
+:class:`~sklearn_ecg.segmentation.RPeakSegmenter`: it resamples each beat to
+the length a model expects (with the library's one resampler,
+:func:`sklearn_ecg.utils.resample_rows`) and then scales its amplitude.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from ..utils import check_fs, resample_rows
+
+
+class BeatNormalizer(TransformerMixin, BaseEstimator):
+    """Normalise the amplitude of each beat and optionally resample it.
+
+    Each row of ``X`` is one beat. Beats are first resampled to the target
+    length (when one is given), then normalised one by one, so that no
+    statistic is shared between beats and the transformer is stateless.
+
+    Parameters
+    ----------
+    method : {"minmax", "zscore", "baseline"} or None, default="minmax"
+        How each beat's amplitude is normalised:
+
+        - ``"minmax"``: to the range [0, 1], as the MIT-BIH and PTB beat
+          datasets of the CNN heartbeat classifier of Kachuee et al. (2018);
+        - ``"zscore"``: to zero mean and unit (population) standard deviation;
+        - ``"baseline"``: the beat's median, its isoelectric level, is
+          subtracted; the amplitude stays in the original units (e.g. mV);
+        - ``None``: no normalisation, resampling only.
+    n_samples : int, default=None
+        Length of each output beat. None keeps the input length, unless
+        ``target_fs`` is given. Exclusive with ``target_fs``.
+    fs : float, default=None
+        Sampling frequency of the input beats, in samples per second. Used
+        only together with ``target_fs``.
+    target_fs : float, default=None
+        Sampling frequency to resample the beats to, an alternative to
+        ``n_samples``: the output length is ``round(n_features_in_ *
+        target_fs / fs)`` (at least 1). Requires ``fs``; exclusive with
+        ``n_samples``.
+
+    Attributes
+    ----------
+    n_samples_out_ : int
+        Length of each output beat.
+    n_features_in_ : int
+        Number of samples per beat seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the input columns seen during :meth:`fit`. Defined only when
+        ``X`` has feature names that are all strings.
+
+    See Also
+    --------
+    OutlierFilter : Flag or repair outlying values column by column.
+    sklearn_ecg.utils.resample_rows : The resampler used here.
+    sklearn.preprocessing.MinMaxScaler : Min-max scaling per column instead
+        of per row.
+
+    Notes
+    -----
+    Resampling happens *before* normalisation: a polyphase resampler can
+    overshoot around sharp QRS complexes, and normalising afterwards keeps
+    ``"minmax"`` output exactly within [0, 1] (the minimum is exactly 0 and the
+    maximum exactly 1).
+
+    A flat beat (all input samples equal) has no amplitude to normalise: its
+    output is all zeros for ``"minmax"``, ``"zscore"`` and ``"baseline"``,
+    without a warning, also when it is resampled.
+
+    :meth:`fit` only validates ``X`` and records its shape;
+    :meth:`transform` requires beats of the same length as seen in
+    :meth:`fit`. Missing values are rejected.
+
+    Output feature names are ``beat_000``, ``beat_001``, ... (zero-padded to
+    the width of the last index) when the beats are resampled or the input
+    has no column names; otherwise the input names are kept.
+
+    References
+    ----------
+    M. Kachuee, S. Fazeli and M. Sarrafzadeh, "ECG Heartbeat Classification:
+    A Deep Transferable Representation", IEEE International Conference on
+    Healthcare Informatics (ICHI), 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.preprocessing import BeatNormalizer
+    >>> X = np.array([[0.0, 1.0, 4.0, 1.0, 0.0],
+    ...               [2.0, 2.0, 2.0, 2.0, 2.0]])
+    >>> BeatNormalizer().fit_transform(X)
+    array([[0.  , 0.25, 1.  , 0.25, 0.  ],
+           [0.  , 0.  , 0.  , 0.  , 0.  ]])
+    >>> BeatNormalizer(method="baseline").fit_transform(X)
+    array([[-1.,  0.,  3.,  0., -1.],
+           [ 0.,  0.,  0.,  0.,  0.]])
+    >>> norm = BeatNormalizer(n_samples=187).fit(X)
+    >>> norm.transform(X).shape
+    (2, 187)
+    >>> norm.get_feature_names_out()[:3]
+    array(['beat_000', 'beat_001', 'beat_002'], dtype=object)
+    >>> BeatNormalizer(fs=360, target_fs=125).fit(np.zeros((1, 360))).n_samples_out_
+    125
+    """
+
+    _parameter_constraints: dict = {
+        "method": [StrOptions({"minmax", "zscore", "baseline"}), None],
+        "n_samples": [Interval(Integral, 1, None, closed="left"), None],
+        "fs": [Interval(Real, 0, None, closed="neither"), None],
+        "target_fs": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    def __init__(self, method="minmax", *, n_samples=None, fs=None, target_fs=None):
+        self.method = method
+        self.n_samples = n_samples
+        self.fs = fs
+        self.target_fs = target_fs
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the beats and the target length.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_beats, n_samples_in)
+            Beats, one per row.
+        y : None
+            Ignored, present for API consistency.
+
+        Returns
+        -------
+        self : BeatNormalizer
+            The fitted transformer.
+        """
+        X = validate_data(self, X, dtype=np.float64)
+        n_in = X.shape[1]
+        if self.target_fs is not None:
+            if self.n_samples is not None:
+                raise ValueError(
+                    "n_samples and target_fs both set the output length; give only "
+                    f"one of them, got n_samples={self.n_samples!r} and "
+                    f"target_fs={self.target_fs!r}"
+                )
+            if self.fs is None:
+                raise ValueError(
+                    "target_fs needs fs, the sampling frequency of the input beats; "
+                    "set fs (e.g. fs=360 for MIT-BIH)"
+                )
+            fs = check_fs(self.fs, "fs")
+            target_fs = check_fs(self.target_fs, "target_fs")
+            self.n_samples_out_ = max(1, int(round(n_in * target_fs / fs)))
+        elif self.n_samples is not None:
+            self.n_samples_out_ = int(self.n_samples)
+        else:
+            self.n_samples_out_ = n_in
+        return self
+
+    def transform(self, X):
+        """Resample, then normalise each beat.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_beats, n_features_in_)
+            Beats, one per row, of the length seen in :meth:`fit`.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_beats, n_samples_out_)
+            The normalised beats.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        # Flatness is judged on the input: the polyphase filter leaves a small
+        # ripple on a resampled constant, which normalising would blow up.
+        flat = np.ptp(X, axis=1) == 0
+        if self.n_samples_out_ != X.shape[1]:
+            X = resample_rows(X, self.n_samples_out_)
+        else:
+            X = X.copy()
+        if self.method is None:
+            return X
+
+        lo = X.min(axis=1, keepdims=True)
+        hi = X.max(axis=1, keepdims=True)
+        flat |= (hi == lo).ravel()
+        if self.method == "minmax":
+            span = hi - lo
+            span[flat] = 1.0
+            X = (X - lo) / span
+        elif self.method == "zscore":
+            X = X - X.mean(axis=1, keepdims=True)
+            std = X.std(axis=1, keepdims=True)
+            # A tiny range can still underflow the std to 0.
+            flat |= (std == 0).ravel()
+            std[flat] = 1.0
+            X /= std
+        else:
+            X = X - np.median(X, axis=1, keepdims=True)
+        # Flat beats are exactly zero, not a rounding residue of the mean.
+        X[flat] = 0.0
+        return X
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Input column names; must match ``feature_names_in_`` if defined.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            The input names when the beats are not resampled and names are
+            known, else ``beat_000``, ``beat_001``, ... zero-padded to the
+            width of ``n_samples_out_ - 1``.
+        """
+        check_is_fitted(self, "n_features_in_")
+        input_features = _check_feature_names_in(
+            self, input_features, generate_names=False
+        )
+        if input_features is not None and self.n_samples_out_ == self.n_features_in_:
+            return np.asarray(input_features, dtype=object)
+        width = len(str(self.n_samples_out_ - 1))
+        return np.asarray(
+            [f"beat_{i:0{width}d}" for i in range(self.n_samples_out_)], dtype=object
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags

@@ -1,0 +1,390 @@
+"""Tests of sklearn_ecg.preprocessing: OutlierFilter and BeatNormalizer."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy import stats
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import (
+    check_global_output_transform_pandas,
+    check_set_output_transform,
+    check_set_output_transform_pandas,
+    check_transformer_get_feature_names_out,
+    check_transformer_get_feature_names_out_pandas,
+    parametrize_with_checks,
+)
+
+from sklearn_ecg.preprocessing import BeatNormalizer, OutlierFilter
+
+ESTIMATORS = [
+    OutlierFilter(),
+    OutlierFilter(method="robust"),
+    OutlierFilter(threshold=2.0),
+    OutlierFilter(threshold=2.0, method="robust", replace="nan"),
+    OutlierFilter(threshold=2.0, replace="location"),
+    BeatNormalizer(),
+    BeatNormalizer(n_samples=7),
+    BeatNormalizer(method="zscore"),
+    BeatNormalizer(method="baseline", fs=4, target_fs=6),
+    BeatNormalizer(method=None, n_samples=3),
+]
+
+_NO_OUTLIER_IN_BLOBS = (
+    "the check's data (300 points in 3 Gaussian blobs) has no value more than "
+    "2.6 standard deviations from its column's mean or median, so a "
+    "3-sigma rule rightly finds no outlier while the check requires both "
+    "labels; the same checks pass with threshold=2"
+)
+
+
+def _expected_failed_checks(estimator):
+    if isinstance(estimator, OutlierFilter) and estimator.threshold >= 2.6:
+        return {
+            "check_outliers_train": _NO_OUTLIER_IN_BLOBS,
+            "check_outliers_fit_predict": _NO_OUTLIER_IN_BLOBS,
+        }
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# check_estimator does not run the set_output / feature-name checks: run them here.
+# The checks themselves mix DataFrame and ndarray inputs, hence the filter.
+@pytest.mark.filterwarnings("ignore:X (does not have valid|has) feature names")
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_set_output_transform,
+        check_set_output_transform_pandas,
+        check_global_output_transform_pandas,
+        check_transformer_get_feature_names_out,
+        check_transformer_get_feature_names_out_pandas,
+    ],
+    ids=lambda c: c.__name__,
+)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)
+def test_set_output_and_feature_names_checks(estimator, check):
+    check(type(estimator).__name__, clone(estimator))
+
+
+# --------------------------------------------------------------------------
+# OutlierFilter
+# --------------------------------------------------------------------------
+
+
+def _spike_data():
+    """20 rows: column 0 is 0 with a spike of 20 in the last row; column 1 is ±1."""
+    X = np.zeros((20, 2))
+    X[19, 0] = 20.0
+    X[:, 1] = np.tile([-1.0, 1.0], 10)
+    return X
+
+
+def test_outlier_filter_hand_computed_spike():
+    X = _spike_data()
+    filt = OutlierFilter().fit(X)
+    # Column 0: mean 20 / 20 = 1, population std sqrt((19 * 1 + 19**2) / 20).
+    assert_allclose(filt.location_, [1.0, 0.0])
+    assert_allclose(filt.scale_, [np.sqrt(19.0), 1.0])
+    assert filt.offset_ == -3.0
+
+    # The spike's z is 19 / sqrt(19) = sqrt(19) ~ 4.36 > 3.
+    expected = np.ones(20, dtype=int)
+    expected[19] = -1
+    assert_array_equal(filt.predict(X), expected)
+    assert_array_equal(filt.fit_predict(X), expected)
+    assert_allclose(filt.score_samples(X)[19], -np.sqrt(19.0))
+    assert_allclose(filt.score_samples(X)[0], -1.0)  # column 1 has |z| = 1
+    assert_allclose(filt.decision_function(X), filt.score_samples(X) + 3.0)
+
+    clipped = filt.transform(X)
+    assert clipped[19, 0] == 1.0 + 3.0 * np.sqrt(19.0)
+    assert_array_equal(np.delete(clipped, 19, axis=0), np.delete(X, 19, axis=0))
+    assert clipped[19, 1] == X[19, 1]
+
+    located = OutlierFilter(replace="location").fit_transform(X)
+    assert located[19, 0] == 1.0
+    assert_array_equal(np.delete(located, 19, axis=0), np.delete(X, 19, axis=0))
+
+    nanned = OutlierFilter(replace="nan").fit_transform(X)
+    assert np.isnan(nanned[19, 0])
+    assert np.isnan(nanned).sum() == 1
+
+
+def test_outlier_filter_clips_low_values_to_lower_bound():
+    X = -_spike_data()
+    filt = OutlierFilter().fit(X)
+    assert filt.transform(X)[19, 0] == -1.0 - 3.0 * np.sqrt(19.0)
+
+
+def test_outlier_filter_robust_resists_spike():
+    x = np.tile([-1.0, 1.0], 10)
+    x[3] = 41.0  # a spike replacing a +1
+    X = x[:, None]
+    plain = OutlierFilter().fit(X)
+    robust = OutlierFilter(method="robust").fit(X)
+    # The mean is pulled to 2 by the spike; the median stays 0.
+    assert_allclose(plain.location_, [2.0])
+    assert_allclose(robust.location_, [np.median(x)])
+    assert robust.location_[0] == 0.0
+    assert_allclose(robust.scale_, [1.4826])  # MAD = 1
+    assert_array_equal(np.flatnonzero(robust.predict(X) == -1), [3])
+    assert robust.transform(X)[3, 0] == 3.0 * 1.4826
+    # Far fewer false alarms at a lower threshold than the mean/std estimate.
+    assert (OutlierFilter(1.0, method="robust").fit(X).predict(X) == -1).sum() == 1
+
+
+def test_outlier_filter_robust_zero_mad_falls_back_to_mean_absolute_deviation():
+    X = _spike_data()[:, :1]  # 19 zeros and one spike: MAD = 0
+    filt = OutlierFilter(method="robust").fit(X)
+    assert filt.location_[0] == 0.0
+    assert_allclose(filt.scale_, [1.253314 * 20.0 / 20.0])
+    assert_array_equal(np.flatnonzero(filt.predict(X) == -1), [19])
+
+
+def test_outlier_filter_matches_pandas_one_liner():
+    rng = np.random.RandomState(0)
+    df = pd.DataFrame(
+        rng.normal(size=(500, 5)), columns=[f"ecg{i}" for i in range(1, 6)]
+    )
+    df.iloc[[10, 200, 201], [0, 3, 4]] = [8.0, -9.0, 7.5]
+    reference = (np.abs(stats.zscore(df, ddof=0)) < 3).all(axis=1)
+
+    filt = OutlierFilter(threshold=3.0)
+    inlier = filt.fit(df).predict(df) == 1
+    reference = np.asarray(reference)
+    assert_array_equal(inlier, reference)
+    assert (~inlier).sum() >= 3
+    pd.testing.assert_frame_equal(df[inlier], df[reference])
+    assert_allclose(filt.location_, df.mean())
+    assert_allclose(filt.scale_, df.std(ddof=0))
+
+
+def test_outlier_filter_keeps_rows_and_pandas_output():
+    rng = np.random.RandomState(1)
+    df = pd.DataFrame(
+        rng.normal(size=(100, 3)),
+        columns=["ecg1", "ecg2", "ecg3"],
+        index=pd.RangeIndex(1000, 1100),
+    )
+    df.iloc[5, 1] = 50.0
+    filt = OutlierFilter().set_output(transform="pandas")
+    out = filt.fit_transform(df)
+    assert isinstance(out, pd.DataFrame)
+    assert out.shape == df.shape
+    assert list(out.columns) == ["ecg1", "ecg2", "ecg3"]
+    pd.testing.assert_index_equal(out.index, df.index)
+    assert_array_equal(filt.get_feature_names_out(), ["ecg1", "ecg2", "ecg3"])
+    assert out.iloc[5, 1] < 50.0
+
+    # Inside a pipeline the rows stay aligned with y.
+    y = (df["ecg1"] > 0).astype(int)
+    pipe = make_pipeline(OutlierFilter(), StandardScaler()).fit(df, y)
+    assert pipe.transform(df).shape == df.shape
+
+
+def test_outlier_filter_missing_values():
+    X = _spike_data()
+    X[0, 1] = np.nan
+    X[3, :] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        filt = OutlierFilter().fit(X)
+        assert_allclose(filt.location_, np.nanmean(X, axis=0))
+        assert_allclose(filt.scale_, np.nanstd(X, axis=0))
+        Xt = filt.transform(X)
+        scores = filt.score_samples(X)
+    # NaN passes through and is never outlying.
+    assert np.isnan(Xt[0, 1]) and np.isnan(Xt[3]).all()
+    assert np.isnan(Xt).sum() == 3
+    pred = filt.predict(X)
+    assert pred[0] == 1 and pred[3] == 1 and pred[19] == -1
+    assert scores[3] == 0.0  # all-NaN row
+
+    # A column that is entirely NaN in fit: nothing in it is outlying.
+    X_all_nan = X.copy()
+    X_all_nan[:, 1] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        filt = OutlierFilter().fit(X_all_nan)
+        assert np.isnan(filt.location_[1]) and np.isnan(filt.scale_[1])
+        assert_array_equal(filt.predict(np.array([[1.0, 1e9]])), [1])
+
+
+def test_outlier_filter_constant_column():
+    X = np.column_stack([np.full(20, 0.1), np.tile([-1.0, 1.0], 10)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        filt = OutlierFilter().fit(X)
+        assert filt.scale_[0] == 0.0
+        assert filt.location_[0] == 0.1
+        assert_array_equal(filt.predict(X), np.ones(20))
+        X_new = np.array([[0.1, 0.0], [0.2, 0.0]])
+        assert_array_equal(filt.predict(X_new), [1, -1])
+        assert filt.score_samples(X_new)[1] == -np.inf
+        assert_array_equal(filt.transform(X_new), [[0.1, 0.0], [0.1, 0.0]])
+
+
+def test_outlier_filter_float32_preserved():
+    X = _spike_data().astype(np.float32)
+    assert OutlierFilter().fit_transform(X).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"threshold": 0}, "threshold"),
+        ({"threshold": -1.0}, "threshold"),
+        ({"threshold": np.inf}, "threshold"),
+        ({"threshold": "3"}, "threshold"),
+        ({"method": "mad"}, "method"),
+        ({"replace": "drop"}, "replace"),
+    ],
+)
+def test_outlier_filter_bad_params(params, name):
+    with pytest.raises(ValueError, match=f"'{name}' parameter of OutlierFilter"):
+        OutlierFilter(**params).fit(_spike_data())
+
+
+def test_outlier_filter_wrong_number_of_features():
+    filt = OutlierFilter().fit(_spike_data())
+    with pytest.raises(ValueError, match="features"):
+        filt.predict(np.zeros((3, 3)))
+
+
+# --------------------------------------------------------------------------
+# BeatNormalizer
+# --------------------------------------------------------------------------
+
+
+def _random_beats(n_beats=10, n_samples=50, seed=0):
+    rng = np.random.RandomState(seed)
+    return rng.normal(scale=0.3, size=(n_beats, n_samples)) + rng.uniform(
+        -2, 2, size=(n_beats, 1)
+    )
+
+
+@pytest.mark.parametrize("n_samples", [None, 187])
+def test_beat_normalizer_minmax_exact_range(n_samples):
+    X = _random_beats()
+    X[:, 20] += 5.0  # a sharp peak, which polyphase resampling overshoots
+    Xt = BeatNormalizer(n_samples=n_samples).fit_transform(X)
+    assert Xt.shape == (10, n_samples or 50)
+    assert_array_equal(Xt.min(axis=1), np.zeros(10))
+    assert_array_equal(Xt.max(axis=1), np.ones(10))
+
+
+def test_beat_normalizer_zscore():
+    Xt = BeatNormalizer("zscore").fit_transform(_random_beats())
+    assert_allclose(Xt.mean(axis=1), 0.0, atol=1e-12)
+    assert_allclose(Xt.std(axis=1), 1.0)
+
+
+def test_beat_normalizer_baseline_keeps_units():
+    X = _random_beats()
+    Xt = BeatNormalizer("baseline").fit_transform(X)
+    assert_allclose(np.median(Xt, axis=1), 0.0, atol=1e-12)
+    assert_allclose(X - Xt, np.repeat(np.median(X, axis=1, keepdims=True), 50, 1))
+
+
+def test_beat_normalizer_none_is_identity_without_resampling():
+    X = _random_beats()
+    assert_array_equal(BeatNormalizer(None).fit_transform(X), X)
+
+
+def test_beat_normalizer_resampling_keeps_shape_of_bump_and_sine():
+    fs, n_in, n_out = 360.0, 540, 187  # 1.5 s beats at MIT-BIH's rate
+    t_in = np.arange(n_in) / fs
+    t_out = np.arange(n_out) * (n_in / n_out) / fs  # same 1.5 s window
+
+    def bump(t):
+        return 1.2 * np.exp(-0.5 * ((t - 0.6) / 0.05) ** 2) + 0.1
+
+    def sine(t):
+        return np.sin(2 * np.pi * t / 1.5)
+
+    X = np.vstack([bump(t_in), sine(t_in)])
+    Xt = BeatNormalizer(None, n_samples=n_out).fit_transform(X)
+    assert Xt.shape == (2, n_out)
+    assert_allclose(Xt[0], bump(t_out), atol=0.01)
+    assert_allclose(Xt[1], sine(t_out), atol=0.01)
+
+    # Normalised after resampling: the analytic curve, min-max scaled.
+    Xn = BeatNormalizer("minmax", n_samples=n_out).fit_transform(X)
+    ref = bump(t_out)
+    assert_allclose(Xn[0], (ref - ref.min()) / np.ptp(ref), atol=0.02)
+
+
+def test_beat_normalizer_target_fs():
+    X = np.zeros((2, 360))
+    norm = BeatNormalizer(fs=360, target_fs=125).fit(X)
+    assert norm.n_samples_out_ == 125
+    assert norm.transform(X).shape == (2, 125)
+
+
+@pytest.mark.parametrize("method", ["minmax", "zscore", "baseline"])
+@pytest.mark.parametrize("n_samples", [None, 9])
+def test_beat_normalizer_flat_beat_gives_zeros(method, n_samples):
+    X = np.vstack([np.full(6, 0.1), np.full(6, -3.0), np.arange(6.0)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Xt = BeatNormalizer(method, n_samples=n_samples).fit_transform(X)
+    assert_array_equal(Xt[:2], 0.0)
+    assert np.ptp(Xt[2]) > 0
+
+
+def test_beat_normalizer_feature_names():
+    X = _random_beats(n_samples=5)
+    assert_array_equal(
+        BeatNormalizer().fit(X).get_feature_names_out(),
+        ["beat_0", "beat_1", "beat_2", "beat_3", "beat_4"],
+    )
+    names = BeatNormalizer(n_samples=187).fit(X).get_feature_names_out()
+    assert len(names) == 187
+    assert names[0] == "beat_000" and names[-1] == "beat_186"
+
+    df = pd.DataFrame(X, columns=[f"t{i}" for i in range(5)])
+    assert_array_equal(
+        BeatNormalizer().fit(df).get_feature_names_out(), list(df.columns)
+    )
+    norm = BeatNormalizer(n_samples=12).set_output(transform="pandas").fit(df)
+    out = norm.transform(df)
+    assert isinstance(out, pd.DataFrame)
+    assert out.shape == (10, 12)
+    assert out.columns[0] == "beat_00" and out.columns[-1] == "beat_11"
+    with pytest.raises(ValueError, match="input_features"):
+        norm.get_feature_names_out(["a", "b", "c", "d", "e"])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"method": "l2"}, "'method' parameter of BeatNormalizer"),
+        ({"n_samples": 0}, "'n_samples' parameter of BeatNormalizer"),
+        ({"n_samples": 2.5}, "'n_samples' parameter of BeatNormalizer"),
+        ({"fs": -360}, "'fs' parameter of BeatNormalizer"),
+        ({"n_samples": 187, "fs": 360, "target_fs": 125}, "n_samples and target_fs"),
+        ({"target_fs": 125}, "target_fs needs fs"),
+    ],
+)
+def test_beat_normalizer_bad_params(params, match):
+    with pytest.raises(ValueError, match=match):
+        BeatNormalizer(**params).fit(_random_beats())
+
+
+def test_beat_normalizer_input_errors():
+    norm = BeatNormalizer(n_samples=20).fit(_random_beats(n_samples=50))
+    with pytest.raises(ValueError, match="features"):
+        norm.transform(_random_beats(n_samples=40))
+    X = _random_beats()
+    X[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        BeatNormalizer().fit(X)
