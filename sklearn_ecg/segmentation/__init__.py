@@ -1,0 +1,16 @@
+"""R-peak detection and beat segmentation."""
+
+from ._beats import RR_FEATURE_NAMES, beat_windows, rr_features
+from ._detectors import DETECTORS, detect_r_peaks, refine_peaks
+from ._segmenter import WINDOW_RR_FEATURE_NAMES, RPeakSegmenter
+
+__all__ = [
+    "DETECTORS",
+    "RR_FEATURE_NAMES",
+    "RPeakSegmenter",
+    "WINDOW_RR_FEATURE_NAMES",
+    "beat_windows",
+    "detect_r_peaks",
+    "refine_peaks",
+    "rr_features",
+]

@@ -1,0 +1,299 @@
+"""RPeakSegmenter: R-peak detection and beat segmentation as a scikit-learn transformer."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils import check_fs
+from ._beats import RR_FEATURE_NAMES, beat_windows, rr_features, window_bounds
+from ._detectors import DETECTORS, detect_r_peaks
+
+WINDOW_RR_FEATURE_NAMES = ("n_beats", "rr_mean", "rr_std", "rr_rmssd")
+"""RR statistics appended by :meth:`RPeakSegmenter.transform`, one value per window."""
+
+
+def _beat_names(length):
+    width = len(str(length - 1))
+    return [f"beat_{i:0{width}d}" for i in range(length)]
+
+
+class RPeakSegmenter(TransformerMixin, BaseEstimator):
+    """Detect R peaks and cut beats, with RR-interval features.
+
+    The segmenter works at two scales:
+
+    - :meth:`segment` turns one long signal (a whole record) into beats: one row
+      per R peak, a window of ``before`` + ``after`` seconds, plus the
+      RR-interval features of each beat. This changes what a row is, so it is
+      a method of its own rather than ``transform``.
+    - :meth:`transform` keeps rows in equal to rows out, as a Pipeline step
+      must: each input row is a window of one lead (for example 10 s), and
+      becomes the median of its beats followed by RR statistics of the window.
+
+    Parameters
+    ----------
+    fs : float, default=360.0
+        Sampling frequency of the signals in Hz (at least 50).
+    detector : str, default="fast_pan_tompkins"
+        R-peak detector, one of :data:`~sklearn_ecg.segmentation.DETECTORS`:
+        this library's ``"fast_pan_tompkins"`` or any detector of
+        py-ecg-detectors (``"two_average"``, ``"matched_filter"``, ``"swt"``,
+        ``"engzee"``, ``"christov"``, ``"hamilton"``, ``"pan_tompkins"``,
+        ``"wqrs"``). Detections are always moved to the true R peak, which
+        removes the 40-80 ms delay of the causal detectors.
+    before : float, default=0.25
+        Seconds of signal kept before each R peak.
+    after : float, default=0.45
+        Seconds of signal kept after each R peak.
+    n_samples : int, default=None
+        Resample each beat window to this many samples. None keeps
+        ``round(before * fs) + round(after * fs)`` samples.
+    rr_features : bool, default=True
+        Add RR-interval features: per beat in :meth:`segment`
+        (``rr_prev``, ``rr_next``, ``rr_local``, ``rr_prev_ratio``,
+        ``rr_next_ratio``, in seconds), per window in :meth:`transform`
+        (``n_beats``, ``rr_mean``, ``rr_std``, ``rr_rmssd``).
+    edge : {"drop", "pad"}, default="drop"
+        What to do with a beat whose window runs past an end of the signal:
+        ``"drop"`` leaves it out (:meth:`segment` lists such peaks in
+        ``dropped``), ``"pad"`` keeps it, filling the missing samples with the
+        signal's first or last sample, so that every window stays aligned on
+        its R peak.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of samples of each input window seen in :term:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+    beat_length_ : int
+        Number of samples of each output beat.
+
+    See Also
+    --------
+    sklearn_ecg.BeatNormalizer : Normalise and resample the beats.
+    sklearn_ecg.datasets.make_beat_dataset : Labelled beats from annotated records,
+        cut by the same code.
+
+    Notes
+    -----
+    A window of :meth:`transform` in which no beat is found (or whose beats all
+    lie too near its ends with ``edge="drop"``) gives a row of NaN for the
+    median beat and the RR statistics, with ``n_beats`` equal to 0 (when
+    ``rr_features=True``). With one beat, the median beat is that beat and
+    the RR statistics are NaN. The NaNs say "no beat here" explicitly; drop
+    those rows (``np.isnan(Xt).any(axis=1)``) or impute them before an
+    estimator that rejects NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg import RPeakSegmenter
+    >>> fs = 360
+    >>> t = np.arange(10 * fs) / fs
+    >>> ecg = np.exp(-(((t % 0.8) - 0.4) ** 2) / (2 * 0.01 ** 2))  # 75 beats/min
+    >>> seg = RPeakSegmenter(fs=fs, n_samples=100)
+    >>> beats = seg.segment(ecg)
+    >>> beats.beats.shape, beats.rr.shape
+    ((12, 100), (12, 5))
+    >>> Xt = seg.fit_transform(np.vstack([ecg, ecg]))
+    >>> Xt.shape
+    (2, 104)
+    >>> seg.get_feature_names_out()[-4:].tolist()
+    ['n_beats', 'rr_mean', 'rr_std', 'rr_rmssd']
+    """
+
+    _parameter_constraints: dict = {
+        "fs": [Interval(Real, 0, None, closed="neither")],
+        "detector": [StrOptions(set(DETECTORS))],
+        "before": [Interval(Real, 0, None, closed="left")],
+        "after": [Interval(Real, 0, None, closed="left")],
+        "n_samples": [Interval(Integral, 1, None, closed="left"), None],
+        "rr_features": ["boolean"],
+        "edge": [StrOptions({"drop", "pad"})],
+    }
+
+    def __init__(
+        self,
+        fs=360.0,
+        detector="fast_pan_tompkins",
+        before=0.25,
+        after=0.45,
+        n_samples=None,
+        rr_features=True,
+        edge="drop",
+    ):
+        self.fs = fs
+        self.detector = detector
+        self.before = before
+        self.after = after
+        self.n_samples = n_samples
+        self.rr_features = rr_features
+        self.edge = edge
+
+    def _beat_length(self):
+        n_before, n_after = window_bounds(self.before, self.after, check_fs(self.fs))
+        if n_before + n_after < 1:
+            raise ValueError(
+                f"before + after must span at least one sample at fs={self.fs}, "
+                f"got before={self.before} and after={self.after}"
+            )
+        return self.n_samples or n_before + n_after
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the windows and the parameters.
+
+        The segmenter learns nothing from data; fitting records the number of
+        samples per window so that :meth:`transform` can check its input.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, n_samples_per_window)
+            Windows of one lead, one per row.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted segmenter.
+        """
+        validate_data(self, X, reset=True)
+        self.beat_length_ = self._beat_length()
+        return self
+
+    def detect(self, signal):
+        """Detect the R peaks of one signal.
+
+        Parameters
+        ----------
+        signal : array-like of shape (n_samples,)
+            One lead at ``fs``, without NaN.
+
+        Returns
+        -------
+        peaks : ndarray of int64
+            Sorted sample indices of the R peaks.
+        """
+        self._validate_params()
+        return detect_r_peaks(signal, self.fs, self.detector)
+
+    def segment(self, signal, peaks=None):
+        """Cut one signal into beats.
+
+        Parameters
+        ----------
+        signal : array-like of shape (n_samples,)
+            One lead at ``fs``, for example a whole record.
+        peaks : array-like of int, default=None
+            R-peak sample indices to use instead of detecting them (for
+            example reference annotations).
+
+        Returns
+        -------
+        result : :class:`~sklearn.utils.Bunch`
+            ``beats`` (n_beats, beat_length) the beat windows; ``rr``
+            (n_beats, 5) their RR-interval features (only when
+            ``rr_features=True``, else an empty (n_beats, 0) array), computed
+            from all peaks so that a dropped edge beat still counts as a
+            neighbour; ``peaks`` the R peak of each row; ``dropped`` the peaks
+            left out because their window ran past an end of the signal
+            (``edge="drop"``); ``feature_names`` the names of the columns of
+            ``np.hstack([beats, rr])``.
+        """
+        self._validate_params()
+        fs = check_fs(self.fs)
+        length = self._beat_length()
+        x = np.asarray(signal, dtype=float)
+        if x.ndim != 1:
+            raise ValueError(f"signal must be one lead, a 1-D array, got shape {x.shape}")
+        if peaks is None:
+            peaks = detect_r_peaks(x, fs, self.detector)
+        else:
+            peaks = np.asarray(peaks)
+            if peaks.ndim != 1 or (peaks.size and not np.issubdtype(peaks.dtype, np.integer)):
+                raise ValueError("peaks must be a 1-D array of integer sample indices")
+            if peaks.size and (peaks.min() < 0 or peaks.max() >= x.size):
+                raise ValueError(
+                    f"peaks must lie inside the signal (0 to {x.size - 1}), got "
+                    f"values from {peaks.min()} to {peaks.max()}"
+                )
+            peaks = np.unique(peaks.astype(np.int64))
+        beats, kept = beat_windows(
+            x, peaks, fs, self.before, self.after, edge=self.edge,
+            n_samples=self.n_samples,
+        )
+        rr = rr_features(peaks, fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
+        names = _beat_names(length)
+        if self.rr_features:
+            names += list(RR_FEATURE_NAMES)
+        return Bunch(
+            beats=beats, rr=rr, peaks=peaks[kept], dropped=peaks[~kept],
+            feature_names=np.asarray(names, dtype=object),
+        )
+
+    def transform(self, X):
+        """Turn each window into its median beat and RR statistics.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, n_samples_per_window)
+            Windows of one lead at ``fs``, one per row.
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_windows, beat_length_ + 4) or (n_windows, beat_length_)
+            The median beat of each window, followed (when
+            ``rr_features=True``) by ``n_beats``, ``rr_mean``, ``rr_std`` and
+            ``rr_rmssd`` (seconds). Rows of windows without a beat are NaN
+            (see Notes).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        fs = check_fs(self.fs)
+        n_extra = len(WINDOW_RR_FEATURE_NAMES) if self.rr_features else 0
+        Xt = np.full((X.shape[0], self.beat_length_ + n_extra), np.nan)
+        for i, row in enumerate(X):
+            result = self.segment(row)
+            if len(result.beats):
+                Xt[i, : self.beat_length_] = np.median(result.beats, axis=0)
+            if n_extra:
+                Xt[i, self.beat_length_] = len(result.beats)
+                # Every detected peak counts for the rhythm, edge beats included.
+                rr = np.diff(np.union1d(result.peaks, result.dropped)) / fs
+                if rr.size:
+                    Xt[i, self.beat_length_ + 1] = rr.mean()
+                    Xt[i, self.beat_length_ + 2] = rr.std()
+                if rr.size > 1:
+                    Xt[i, self.beat_length_ + 3] = np.sqrt(np.mean(np.diff(rr) ** 2))
+        return Xt
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the columns of :meth:`transform`'s output.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Ignored: output columns do not correspond to input columns.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``beat_000`` … for the median beat, then the RR statistics.
+        """
+        check_is_fitted(self)
+        names = _beat_names(self.beat_length_)
+        if self.rr_features:
+            names += list(WINDOW_RR_FEATURE_NAMES)
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags
