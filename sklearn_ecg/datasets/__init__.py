@@ -1,0 +1,56 @@
+"""Readers, fetchers and bundled samples of the ECG databases.
+
+- ``read_*`` read one record or file from a data home (see
+  :func:`get_data_home`);
+- ``fetch_*`` read many, downloading from PhysioNet what is missing;
+- ``load_*_sample`` read the small sample bundled with the package;
+- ``aami_class`` and friends map MIT-BIH beat symbols to AAMI EC57 classes.
+"""
+
+from ._base import get_data_home
+from ._beats import make_beat_dataset
+from ._ecgid import fetch_ecgid, list_ecgid_records, read_ecgid_record
+from ._garment import GARMENT_ACTIVITIES, load_garment, read_garment_csv
+from ._mitdb import (
+    AAMI_CLASSES,
+    BEAT_SYMBOL_TO_AAMI,
+    MITDB_PACED_RECORDS,
+    MITDB_RECORDS,
+    aami_class,
+    fetch_mitdb,
+    is_beat,
+    list_mitdb_records,
+    mitdb_patient_id,
+    read_mitdb_record,
+)
+from ._samples import (
+    get_sample_home,
+    load_ecgid_sample,
+    load_garment_sample,
+    load_mitdb_sample,
+)
+
+__all__ = [
+    "AAMI_CLASSES",
+    "BEAT_SYMBOL_TO_AAMI",
+    "GARMENT_ACTIVITIES",
+    "MITDB_PACED_RECORDS",
+    "MITDB_RECORDS",
+    "aami_class",
+    "fetch_ecgid",
+    "fetch_mitdb",
+    "get_data_home",
+    "get_sample_home",
+    "is_beat",
+    "list_ecgid_records",
+    "list_mitdb_records",
+    "load_ecgid_sample",
+    "load_garment",
+    "load_garment_sample",
+    "load_mitdb_sample",
+    "make_beat_dataset",
+    "mitdb_patient_id",
+    "read_ecgid_record",
+    "read_garment_csv",
+    "read_mitdb_record",
+]

@@ -1,0 +1,133 @@
+"""Beat-level datasets from annotated records, cut by the code of RPeakSegmenter."""
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from ..metrics import match_peaks
+from ..segmentation import RPeakSegmenter
+from ._mitdb import AAMI_CLASSES
+
+
+def make_beat_dataset(
+    records,
+    *,
+    peaks="annotations",
+    before=0.25,
+    after=0.45,
+    n_samples=None,
+    classes=AAMI_CLASSES,
+    tolerance=0.15,
+):
+    """Turn annotated records into beats ``X``, AAMI labels ``y`` and patient ``groups``.
+
+    Each record is cut by :meth:`sklearn_ecg.RPeakSegmenter.segment`, the very
+    code that segments signals inside a Pipeline, so that beats seen in
+    training and beats seen in use are cut alike.
+
+    Parameters
+    ----------
+    records : list of Bunch
+        Records as returned by :func:`read_mitdb_record`, :func:`fetch_mitdb`
+        or :func:`load_mitdb_sample` (fields ``signal``, ``fs``,
+        ``beat_samples``, ``beat_labels``, ``patient``, ``record``,
+        ``vf_episodes``).
+    peaks : str, default="annotations"
+        Where the R peaks come from: ``"annotations"`` uses the reference beat
+        annotations; a detector name (see
+        :data:`~sklearn_ecg.segmentation.DETECTORS`) detects them, and each
+        detection takes the label of the annotated beat it matches within
+        ``tolerance`` seconds, as a deployed system would see the beats.
+    before, after : float, default=0.25, 0.45
+        Seconds of signal before and after each R peak.
+    n_samples : int, default=None
+        Resample each beat to this many samples.
+    classes : sequence of str, default=("N", "S", "V", "F", "Q")
+        AAMI classes to keep; beats of other classes are left out (and counted).
+    tolerance : float, default=0.15
+        Matching window in seconds for detected peaks (AAMI EC57: 150 ms).
+
+    Returns
+    -------
+    dataset : :class:`~sklearn.utils.Bunch`
+        - ``X`` : ndarray of shape (n_beats, beat_length), the beats;
+        - ``y`` : ndarray of str, the AAMI class of each beat;
+        - ``groups`` : ndarray of str, the patient of each beat (records 201
+          and 202 are one patient), for patient-grouped cross-validation;
+        - ``rr`` : ndarray of shape (n_beats, 5), RR-interval features named
+          by ``rr_feature_names``, computed from every peak of the record;
+        - ``record``, ``sample`` : the record and R-peak sample of each beat;
+        - ``feature_names`` : names of the columns of ``np.hstack([X, rr])``;
+        - ``counts`` : dict of what was left out, summed over records:
+          ``edge`` (beats too near a record's ends for a full window),
+          ``other_class`` (beats outside ``classes``), and for detected peaks
+          ``unmatched_detections`` (false detections, or detections inside
+          ventricular flutter) and ``missed_beats`` (annotated beats no
+          detection matched).
+
+    Examples
+    --------
+    >>> from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
+    >>> data = make_beat_dataset(load_mitdb_sample()[:2], n_samples=187)
+    >>> data.X.shape[1], data.rr.shape[1]
+    (187, 5)
+    >>> sorted(set(data.groups)) == sorted({r.patient for r in load_mitdb_sample()[:2]})
+    True
+    """
+    classes = tuple(classes)
+    unknown = sorted(set(classes) - set(AAMI_CLASSES))
+    if unknown:
+        raise ValueError(f"classes must be AAMI classes {AAMI_CLASSES}, got unknown {unknown}")
+    if len(records) == 0:
+        raise ValueError("records is empty: pass at least one record")
+    use_annotations = peaks == "annotations"
+    parts = {k: [] for k in ("X", "y", "groups", "rr", "record", "sample")}
+    counts = {"edge": 0, "other_class": 0}
+    if not use_annotations:
+        counts.update(unmatched_detections=0, missed_beats=0)
+    feature_names = None
+    for rec in records:
+        segmenter = RPeakSegmenter(
+            fs=rec.fs,
+            detector="fast_pan_tompkins" if use_annotations else peaks,
+            before=before,
+            after=after,
+            n_samples=n_samples,
+            rr_features=True,
+        )
+        ref = np.asarray(rec.beat_samples, dtype=np.int64)
+        ref_labels = np.asarray(rec.beat_labels, dtype=object)
+        if use_annotations:
+            result = segmenter.segment(rec.signal, peaks=ref)
+            labels_all = ref_labels[np.searchsorted(ref, np.union1d(result.peaks, result.dropped))]
+            kept_labels = ref_labels[np.searchsorted(ref, result.peaks)]
+        else:
+            result = segmenter.segment(rec.signal)
+            detected = np.union1d(result.peaks, result.dropped)
+            ref_idx, det_idx = match_peaks(ref, detected, rec.fs, tolerance=tolerance)
+            labels_all = np.full(detected.size, None, dtype=object)
+            labels_all[det_idx] = ref_labels[ref_idx]
+            counts["unmatched_detections"] += int(detected.size - det_idx.size)
+            counts["missed_beats"] += int(ref.size - ref_idx.size)
+            kept_labels = labels_all[np.searchsorted(detected, result.peaks)]
+        feature_names = result.feature_names
+        # Edge beats are counted only among beats that would otherwise be used.
+        dropped_labels = labels_all[np.searchsorted(np.union1d(result.peaks, result.dropped), result.dropped)]
+        counts["edge"] += int(np.isin(dropped_labels, classes).sum())
+        known = kept_labels != None  # noqa: E711 - object array of labels or None
+        keep = known & np.isin(kept_labels, classes)
+        counts["other_class"] += int((known & ~keep).sum())
+        parts["X"].append(result.beats[keep])
+        parts["y"].append(kept_labels[keep].astype(str))
+        parts["rr"].append(result.rr[keep])
+        parts["sample"].append(result.peaks[keep])
+        parts["groups"].append(np.full(keep.sum(), rec.patient, dtype=object))
+        parts["record"].append(np.full(keep.sum(), rec.record, dtype=object))
+    out = {k: np.concatenate(v) for k, v in parts.items()}
+    out["groups"] = out["groups"].astype(str)
+    out["record"] = out["record"].astype(str)
+    return Bunch(
+        **out,
+        feature_names=feature_names,
+        rr_feature_names=feature_names[out["X"].shape[1]:],
+        counts=counts,
+    )
