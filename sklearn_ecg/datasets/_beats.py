@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..metrics import match_peaks
-from ..segmentation import RPeakSegmenter
+from ..segmentation import DETECTORS, RPeakSegmenter
 from ._mitdb import AAMI_CLASSES
 
 
@@ -60,8 +60,10 @@ def make_beat_dataset(
         - ``counts`` : dict of what was left out, summed over records:
           ``edge`` (beats too near a record's ends for a full window),
           ``other_class`` (beats outside ``classes``), and for detected peaks
-          ``unmatched_detections`` (false detections, or detections inside
-          ventricular flutter) and ``missed_beats`` (annotated beats no
+          ``in_vf_episodes`` (detections inside ventricular flutter or
+          fibrillation, where there are no beats to label),
+          ``unmatched_detections`` (other detections that match no annotated
+          beat: false detections) and ``missed_beats`` (annotated beats that no
           detection matched).
 
     Examples
@@ -77,13 +79,17 @@ def make_beat_dataset(
     unknown = sorted(set(classes) - set(AAMI_CLASSES))
     if unknown:
         raise ValueError(f"classes must be AAMI classes {AAMI_CLASSES}, got unknown {unknown}")
+    if peaks != "annotations" and peaks not in DETECTORS:
+        raise ValueError(
+            f"peaks must be 'annotations' or a detector name {list(DETECTORS)}, got {peaks!r}"
+        )
     if len(records) == 0:
         raise ValueError("records is empty: pass at least one record")
     use_annotations = peaks == "annotations"
     parts = {k: [] for k in ("X", "y", "groups", "rr", "record", "sample")}
     counts = {"edge": 0, "other_class": 0}
     if not use_annotations:
-        counts.update(unmatched_detections=0, missed_beats=0)
+        counts.update(in_vf_episodes=0, unmatched_detections=0, missed_beats=0)
     feature_names = None
     for rec in records:
         segmenter = RPeakSegmenter(
@@ -106,7 +112,12 @@ def make_beat_dataset(
             ref_idx, det_idx = match_peaks(ref, detected, rec.fs, tolerance=tolerance)
             labels_all = np.full(detected.size, None, dtype=object)
             labels_all[det_idx] = ref_labels[ref_idx]
-            counts["unmatched_detections"] += int(detected.size - det_idx.size)
+            unmatched = np.setdiff1d(np.arange(detected.size), det_idx)
+            in_vf = np.zeros(unmatched.size, dtype=bool)
+            for start, end in np.asarray(rec.vf_episodes).reshape(-1, 2):
+                in_vf |= (detected[unmatched] >= start) & (detected[unmatched] < end)
+            counts["in_vf_episodes"] += int(in_vf.sum())
+            counts["unmatched_detections"] += int((~in_vf).sum())
             counts["missed_beats"] += int(ref.size - ref_idx.size)
             kept_labels = labels_all[np.searchsorted(detected, result.peaks)]
         feature_names = result.feature_names

@@ -66,7 +66,8 @@ def _fast_pan_tompkins(x, fs):
     """
     band = _bandpass(x, fs, 5.0, 15.0)
     slope = np.gradient(band) * fs
-    envelope = np.sqrt(uniform_filter1d(slope * slope, max(1, round(0.15 * fs))))
+    energy = uniform_filter1d(slope * slope, max(1, round(0.15 * fs)))
+    envelope = np.sqrt(np.maximum(energy, 0.0))  # the running mean can dip below 0 by rounding
     refractory = round(0.2 * fs)
     t_wave_window = 0.36 * fs
     candidates, _ = find_peaks(envelope, distance=refractory)

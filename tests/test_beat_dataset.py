@@ -1,0 +1,74 @@
+"""Tests of make_beat_dataset on the bundled MIT-BIH sample."""
+
+import numpy as np
+import pytest
+
+from sklearn_ecg import PairGroupKFold, RPeakSegmenter
+from sklearn_ecg.datasets import AAMI_CLASSES, load_mitdb_sample, make_beat_dataset
+from sklearn_ecg.segmentation import RR_FEATURE_NAMES
+
+
+@pytest.fixture(scope="module")
+def records():
+    return load_mitdb_sample()
+
+
+def test_annotation_peaks_give_every_annotated_beat(records):
+    data = make_beat_dataset(records)
+    n_annotated = sum(r.beat_samples.size for r in records)
+    # Every annotated beat is either a row or counted as too near an edge.
+    assert len(data.y) + data.counts["edge"] == n_annotated
+    assert data.counts["other_class"] == 0
+    assert set(data.y) <= set(AAMI_CLASSES)
+    assert data.X.shape == (len(data.y), round(0.25 * 360) + round(0.45 * 360))
+    assert data.rr.shape == (len(data.y), len(RR_FEATURE_NAMES))
+    assert list(data.rr_feature_names) == list(RR_FEATURE_NAMES)
+    assert len(data.feature_names) == data.X.shape[1] + data.rr.shape[1]
+    # Labels follow the annotations beat for beat.
+    rec = records[0]
+    rows = data.record == rec.record
+    expected = rec.beat_labels[np.searchsorted(rec.beat_samples, data.sample[rows])]
+    np.testing.assert_array_equal(data.y[rows], expected.astype(str))
+
+
+def test_same_cut_as_rpeaksegmenter(records):
+    rec = records[1]
+    data = make_beat_dataset([rec], n_samples=120)
+    seg = RPeakSegmenter(fs=rec.fs, n_samples=120).segment(rec.signal, peaks=rec.beat_samples)
+    np.testing.assert_array_equal(data.X, seg.beats)
+    np.testing.assert_array_equal(data.rr, seg.rr)
+
+
+def test_detected_peaks_are_matched_and_counted(records):
+    data = make_beat_dataset(records, peaks="fast_pan_tompkins", classes=("N", "S", "V", "F"))
+    c = data.counts
+    n_annotated = sum(r.beat_samples.size for r in records)
+    assert c["missed_beats"] <= 0.01 * n_annotated
+    # Record 207's excerpt holds a flutter episode: its waves are no beats.
+    assert c["in_vf_episodes"] > 100
+    assert c["unmatched_detections"] < 0.01 * n_annotated
+    assert set(data.y) <= {"N", "S", "V", "F"}
+    # Each row's peak lies within 150 ms of an annotated beat of its class.
+    rec = next(r for r in records if r.record == "208")
+    rows = np.flatnonzero(data.record == "208")
+    nearest = np.searchsorted(rec.beat_samples, data.sample[rows])
+    nearest = np.clip(nearest, 1, rec.beat_samples.size - 1)
+    left, right = rec.beat_samples[nearest - 1], rec.beat_samples[nearest]
+    dist = np.minimum(abs(data.sample[rows] - left), abs(right - data.sample[rows]))
+    assert np.all(dist <= 0.15 * rec.fs)
+
+
+def test_groups_are_patients_and_split_cleanly(records):
+    data = make_beat_dataset(records, classes=("N", "V"))
+    assert set(data.groups) == {r.patient for r in records}
+    for train, test in PairGroupKFold(4).split(data.X, data.y, data.groups):
+        assert not set(data.groups[train]) & set(data.groups[test])
+
+
+def test_errors(records):
+    with pytest.raises(ValueError, match="classes must be AAMI classes"):
+        make_beat_dataset(records, classes=("N", "X"))
+    with pytest.raises(ValueError, match="records is empty"):
+        make_beat_dataset([])
+    with pytest.raises(ValueError, match="peaks must be 'annotations' or a detector"):
+        make_beat_dataset(records, peaks="annotation")
