@@ -42,8 +42,10 @@ def resample_rows(X, n_samples):
     """Resample each row of ``X`` to ``n_samples`` samples.
 
     A polyphase filter (:func:`scipy.signal.resample_poly`) with an
-    anti-aliasing low-pass is used, with the ends extended by a line so that a
-    beat that does not start and end at zero is not distorted at its edges.
+    anti-aliasing low-pass is used. The line through each row's first and last
+    samples is taken out before filtering and put back exactly afterwards, so
+    that a row that does not start and end at zero is not distorted at its
+    edges, and a constant or linear row stays exactly so.
 
     Parameters
     ----------
@@ -76,6 +78,12 @@ def resample_rows(X, n_samples):
         return np.repeat(X, n_samples, axis=1)
     g = gcd(n_samples, n_in)
     up, down = n_samples // g, n_in // g
-    out = resample_poly(X, up, down, axis=1, padtype="line")
+    shape = (1, -1) + (1,) * (X.ndim - 2)
+    first, last = X[:, :1], X[:, -1:]
+    t_in = np.arange(n_in).reshape(shape) / (n_in - 1)
+    # Output sample k sits at input position k * n_in / n_samples.
+    t_out = (np.arange(n_samples) * n_in / n_samples).reshape(shape) / (n_in - 1)
+    residual = X - (first + (last - first) * t_in)
+    out = resample_poly(residual, up, down, axis=1, padtype="line")
     # resample_poly returns ceil(n_in * up / down) samples, which is n_samples here.
-    return out[:, :n_samples]
+    return out[:, :n_samples] + first + (last - first) * t_out
