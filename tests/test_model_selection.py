@@ -13,30 +13,46 @@ from sklearn_ecg.model_selection import (
     make_pairs,
 )
 
+
 @st.composite
-def groups_1d(draw):
-    # Small alphabets make repeated patients likely; one type per draw, as in
-    # a real dataset.
+def patients(draw, min_patients=1):
+    # Small alphabets of one label type per draw, as in a real dataset.
     ids = draw(
         st.sampled_from(
-            [st.integers(min_value=0, max_value=6), st.sampled_from(list("abcdefg"))]
+            [st.integers(min_value=0, max_value=9), st.sampled_from(list("abcdefghij"))]
         )
     )
-    return draw(st.lists(ids, min_size=1, max_size=40))
+    return draw(st.lists(ids, min_size=min_patients, max_size=7, unique=True))
 
 
 @st.composite
-def groups_2d(draw):
-    ids = draw(
-        st.sampled_from(
-            [st.integers(min_value=0, max_value=6), st.sampled_from(list("abcdefg"))]
-        )
-    )
-    pairs = draw(st.lists(st.tuples(ids, ids), min_size=1, max_size=40))
-    if draw(st.booleans()):
-        # Same-patient pairs give every fold a chance of having test rows.
-        pairs += [(p, p) for p in sorted({p for pair in pairs for p in pair})]
-    return pairs
+def groups_1d(draw, min_patients=1):
+    """One patient per row; every patient has at least one row."""
+    ids = draw(patients(min_patients))
+    extra = draw(st.lists(st.sampled_from(ids), max_size=30))
+    return draw(st.permutations(ids + extra))
+
+
+@st.composite
+def groups_2d(draw, min_patients=1):
+    """Two patients per row; every patient has at least one same-patient pair.
+
+    The same-patient pairs give every fold or test side some test rows and
+    every training side some training rows, so that no split is refused and
+    every example checks the properties (empty sides are tested separately).
+    """
+    ids = draw(patients(min_patients))
+    patient = st.sampled_from(ids)
+    pairs = draw(st.lists(st.tuples(patient, patient), max_size=30))
+    return draw(st.permutations(pairs + [(p, p) for p in ids]))
+
+
+@st.composite
+def groups_and_n_splits(draw, groups):
+    """Groups and a number of folds that their patients can fill."""
+    groups = draw(groups)
+    n_patients = len(set(_as_2d(groups).ravel()))
+    return groups, draw(st.integers(2, min(5, n_patients)))
 
 
 def _as_2d(groups):
@@ -65,40 +81,37 @@ def _check_common(cv, groups):
     return splits, n_left
 
 
+# The strategies only make groups that every split accepts, so these tests
+# never skip an example: each one checks the whole property.
 @settings(max_examples=60, deadline=None)
-@given(groups=groups_1d(), n_splits=st.integers(2, 5), shuffle=st.booleans(),
-       seed=st.integers(0, 1000))
-def test_kfold_1d_property(groups, n_splits, shuffle, seed):
+@given(
+    case=groups_and_n_splits(groups_1d(min_patients=2)),
+    shuffle=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_kfold_1d_property(case, shuffle, seed):
+    groups, n_splits = case
     cv = PairGroupKFold(
         n_splits, shuffle=shuffle, random_state=seed if shuffle else None
     )
-    if len(set(groups)) < n_splits:
-        with pytest.raises(ValueError, match="fewer than n_splits"):
-            list(cv.split(np.zeros((len(groups), 1)), groups=groups))
-        return
     splits, n_left = _check_common(cv, groups)
     assert not n_left.any()
     in_test = np.concatenate([test for _, test in splits])
     assert np.array_equal(np.sort(in_test), np.arange(len(groups)))
 
 
-@settings(max_examples=60, deadline=None)
-@given(groups=groups_2d(), n_splits=st.integers(2, 5), shuffle=st.booleans(),
-       seed=st.integers(0, 1000))
-def test_kfold_2d_property(groups, n_splits, shuffle, seed):
+@settings(max_examples=80, deadline=None)
+@given(
+    case=groups_and_n_splits(groups_2d(min_patients=2)),
+    shuffle=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_kfold_2d_property(case, shuffle, seed):
+    groups, n_splits = case
     cv = PairGroupKFold(
         n_splits, shuffle=shuffle, random_state=seed if shuffle else None
     )
-    X = np.zeros((len(groups), 1))
-    if len({p for pair in groups for p in pair}) < n_splits:
-        with pytest.raises(ValueError, match="fewer than n_splits"):
-            list(cv.split(X, groups=groups))
-        return
-    try:
-        splits, n_left = _check_common(cv, groups)
-    except ValueError as exc:
-        assert "has no test rows" in str(exc) or "has no training rows" in str(exc)
-        return
+    splits, n_left = _check_common(cv, groups)
     rows = _as_2d(groups)
     n_test = np.zeros(len(rows), dtype=int)
     n_out = np.zeros(len(rows), dtype=int)
@@ -113,37 +126,47 @@ def test_kfold_2d_property(groups, n_splits, shuffle, seed):
     assert n_left.sum() == 2 * straddling.sum()
 
 
-@settings(max_examples=60, deadline=None)
-@given(groups=st.one_of(groups_1d(), groups_2d()), n_splits=st.integers(1, 4),
-       test_size=st.one_of(st.floats(0.05, 0.6), st.integers(1, 3)),
-       seed=st.integers(0, 1000))
-def test_shuffle_split_property(groups, n_splits, test_size, seed):
-    cv = PairGroupShuffleSplit(n_splits, test_size=test_size, random_state=seed)
+@st.composite
+def shuffle_split_case(draw):
+    """Groups, and sizes that ask for a feasible number of patients per side."""
+    groups = draw(st.one_of(groups_1d(min_patients=2), groups_2d(min_patients=2)))
+    n_patients = len(set(_as_2d(groups).ravel()))
+    n_test = draw(st.integers(1, n_patients - 1))
+    # A proportion that rounds up to n_test patients, kept 1e-6 away from the
+    # rounding edges.
+    proportion = st.floats(
+        (n_test - 1 + 1e-6) / n_patients, (n_test - 1e-6) / n_patients
+    )
+    test_size = draw(st.one_of(st.just(n_test), proportion))
+    n_train = draw(st.one_of(st.none(), st.integers(1, n_patients - n_test)))
+    return groups, test_size, n_test, n_train
+
+
+@settings(max_examples=80, deadline=None)
+@given(case=shuffle_split_case(), n_splits=st.integers(1, 4), seed=st.integers(0, 1000))
+def test_shuffle_split_property(case, n_splits, seed):
+    groups, test_size, n_test, n_train = case
+    cv = PairGroupShuffleSplit(
+        n_splits, test_size=test_size, train_size=n_train, random_state=seed
+    )
     rows = _as_2d(groups)
     n_patients = len(set(rows.ravel()))
-    X = np.zeros((len(groups), 1))
-    if n_patients < 2:
-        with pytest.raises(ValueError, match="at least 2 are needed"):
-            list(cv.split(X, groups=groups))
-        return
-    try:
-        splits, n_left = _check_common(cv, groups)
-    except ValueError as exc:
-        assert any(
-            msg in str(exc)
-            for msg in ("has no test rows", "has no training rows", "ask for")
-        )
-        return
+    splits, _ = _check_common(cv, groups)
     for train, test in splits:
-        left_out = np.setdiff1d(np.arange(len(rows)), np.union1d(train, test))
-        if rows.shape[1] == 1:
-            assert not left_out.size
+        # Every patient has a row of its own, so these are the patients drawn
+        # for each side.
         train_patients = set(rows[train].ravel())
         test_patients = set(rows[test].ravel())
-        for a, b in rows[left_out]:
-            assert a != b
-            assert not {a, b} <= train_patients and not {a, b} <= test_patients
+        assert len(test_patients) == n_test
+        assert len(train_patients) == (n_train or n_patients - n_test)
+        # A row is on a side exactly when all its patients are.
+        in_test = np.isin(np.arange(len(rows)), test)
+        in_train = np.isin(np.arange(len(rows)), train)
+        for row, is_test, is_train in zip(rows, in_test, in_train):
+            assert is_test == (set(row) <= test_patients)
+            assert is_train == (set(row) <= train_patients)
     # Same seed, same splits.
+    X = np.zeros((len(groups), 1))
     again = list(cv.split(X, groups=groups))
     assert all(
         np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
@@ -206,8 +229,10 @@ def test_repr_and_get_n_splits():
 def test_group_errors(cv_class, groups, match):
     with pytest.raises(ValueError, match=match):
         list(cv_class(2).split(np.zeros((4, 1)), groups=groups))
+    # get_n_left_out of a shuffle split needs an int seed.
+    seeded = {} if cv_class is PairGroupKFold else {"random_state": 0}
     with pytest.raises(ValueError, match=match):
-        cv_class(2).get_n_left_out(np.zeros((4, 1)), groups=groups)
+        cv_class(2, **seeded).get_n_left_out(np.zeros((4, 1)), groups=groups)
 
 
 @pytest.mark.parametrize("n_splits", [1, 0, 2.5, "3", True])
@@ -242,6 +267,44 @@ def test_kfold_left_out_pairs():
     assert cv.get_n_left_out(X, groups=groups).tolist() == [1, 2, 1]
     assert cv.get_n_left_out(groups=groups).tolist() == [1, 2, 1]
     assert cv.get_n_left_out(groups=np.repeat(np.arange(3), 2)).tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "cv",
+    [
+        PairGroupKFold(3, shuffle=True),
+        PairGroupKFold(3, shuffle=True, random_state=np.random.RandomState(0)),
+        PairGroupShuffleSplit(3),
+        PairGroupShuffleSplit(3, random_state=np.random.RandomState(0)),
+    ],
+    ids=["kfold-None", "kfold-RandomState", "shuffle-None", "shuffle-RandomState"],
+)
+def test_get_n_left_out_refuses_unreproducible_splits(cv):
+    # Counting would draw new splits, which need not match those split yielded.
+    groups = [(p, q) for p in range(6) for q in range(6)]
+    X = np.zeros((len(groups), 1))
+    assert len(list(cv.split(X, groups=groups))) == 3
+    with pytest.raises(ValueError, match="random_state=.*Pass an int seed"):
+        cv.get_n_left_out(X, groups=groups)
+
+
+@pytest.mark.parametrize(
+    "cv",
+    [
+        PairGroupKFold(3),
+        PairGroupKFold(3, shuffle=True, random_state=7),
+        PairGroupShuffleSplit(3, test_size=2, random_state=np.int64(7)),
+    ],
+    ids=repr,
+)
+def test_get_n_left_out_counts_the_splits_of_split(cv):
+    groups = [(p, q) for p in range(6) for q in range(6)]
+    X = np.zeros((len(groups), 1))
+    expected = [
+        len(groups) - len(train) - len(test)
+        for train, test in cv.split(X, groups=groups)
+    ]
+    assert cv.get_n_left_out(X, groups=groups).tolist() == expected
 
 
 def test_shuffle_split_sizes_count_patients():

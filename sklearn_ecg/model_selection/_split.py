@@ -201,8 +201,16 @@ class _BasePairGroupSplitter(BaseCrossValidator):
         for train, test, _ in self._compute_splits(X, groups):
             yield train, test
 
+    def _draws_at_random(self):
+        """Whether the splits depend on ``random_state``."""
+        raise NotImplementedError
+
     def get_n_left_out(self, X=None, y=None, groups=None):
         """Return, for each split, the number of rows on neither side.
+
+        The splits are computed again from ``groups``, so the counts match those
+        of :meth:`split` only when the splits are reproducible: when they are
+        random, ``random_state`` must be an int.
 
         Parameters
         ----------
@@ -218,7 +226,22 @@ class _BasePairGroupSplitter(BaseCrossValidator):
         n_left_out : ndarray of int of shape (n_splits,)
             Rows of each split that are in neither the training nor the test
             set, in the order :meth:`split` yields the splits.
+
+        Raises
+        ------
+        ValueError
+            If the splits are random and ``random_state`` is None or a
+            ``RandomState`` instance: each computation then draws other splits
+            than the ones :meth:`split` yielded.
         """
+        if self._draws_at_random() and not isinstance(self.random_state, Integral):
+            raise ValueError(
+                f"get_n_left_out cannot count the rows of the splits that split "
+                f"yielded with random_state={self.random_state!r}: the splits are "
+                "random and would be drawn anew, so the counts would describe "
+                "other splits. Pass an int seed as random_state (e.g. "
+                "random_state=0) to get counts that match split."
+            )
         return np.array(
             [n_left for _, _, n_left in self._compute_splits(X, groups)], dtype=int
         )
@@ -243,13 +266,17 @@ class PairGroupKFold(_BasePairGroupSplitter):
         False the folds are deterministic.
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling when ``shuffle=True``; pass an int for splits that
-        are the same on every call. Must stay None when ``shuffle=False``.
+        are the same on every call (and for :meth:`get_n_left_out`, which
+        raises a ``ValueError`` otherwise). Must stay None when
+        ``shuffle=False``.
 
     Methods
     -------
     get_n_left_out(X=None, y=None, groups=None)
         Number of rows each fold leaves on neither side: the pairs straddling
-        the split. Always zeros for one patient per row.
+        the split. Always zeros for one patient per row. With ``shuffle=True``
+        it needs an int ``random_state``, so that it counts the folds that
+        :meth:`split` yields.
 
     See Also
     --------
@@ -316,6 +343,9 @@ class PairGroupKFold(_BasePairGroupSplitter):
         _check_n_splits(self.n_splits, 2)
         return self.n_splits
 
+    def _draws_at_random(self):
+        return bool(self.shuffle)
+
     def _patient_splits(self, n_patients, codes):
         self._check_params()
         if n_patients < self.n_splits:
@@ -370,13 +400,17 @@ class PairGroupShuffleSplit(_BasePairGroupSplitter):
         training (rounded down, at least one); an int is a number of patients.
         None means all patients that are not test patients.
     random_state : int, RandomState instance or None, default=None
-        Seeds the draws; pass an int for splits that are the same on every call.
+        Seeds the draws; pass an int for splits that are the same on every call
+        (and for :meth:`get_n_left_out`, which raises a ``ValueError``
+        otherwise).
 
     Methods
     -------
     get_n_left_out(X=None, y=None, groups=None)
         Number of rows each split leaves on neither side: pairs straddling the
         split, plus rows of patients on neither side when ``train_size`` is set.
+        Needs an int ``random_state``, so that it counts the splits that
+        :meth:`split` yields.
 
     See Also
     --------
@@ -471,6 +505,9 @@ class PairGroupShuffleSplit(_BasePairGroupSplitter):
                 "are: lower test_size or train_size."
             )
         return n_test, n_train
+
+    def _draws_at_random(self):
+        return True
 
     def _patient_splits(self, n_patients, codes):
         _check_n_splits(self.n_splits, 1)
