@@ -238,6 +238,30 @@ def test_outlier_filter_float32_preserved():
     assert OutlierFilter().fit_transform(X).dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("method", ["zscore", "robust"])
+def test_outlier_filter_clipped_values_are_inliers(dtype, method):
+    # location_ ± threshold * scale_, rounded, can land an ulp past the
+    # threshold; clipped rows must still be inliers for predict.
+    rng = np.random.RandomState(0)
+    for trial in range(100):
+        X = rng.normal(rng.uniform(-5, 5), rng.uniform(0.1, 3), size=(50, 4))
+        spikes = rng.rand(*X.shape) < 0.05
+        n_spikes = spikes.sum()
+        X[spikes] += rng.choice([-1, 1], n_spikes) * rng.uniform(5, 40, n_spikes)
+        X = X.astype(dtype)
+        threshold = rng.uniform(1.5, 3.5)
+        filt = OutlierFilter(threshold=threshold, method=method).fit(X)
+        Xt = filt.transform(X)
+        assert Xt.dtype == dtype
+        assert_array_equal(filt.predict(Xt), 1, err_msg=f"trial {trial}")
+        # Clipped values stay next to the bound, not at the location.
+        clipped = Xt != X
+        bound = filt.location_ + threshold * filt.scale_ * np.sign(X - filt.location_)
+        bound = np.broadcast_to(bound.astype(dtype), X.shape)
+        assert_allclose(Xt[clipped], bound[clipped], rtol=1e-6)
+
+
 @pytest.mark.parametrize(
     "params, name",
     [
@@ -362,6 +386,23 @@ def test_beat_normalizer_feature_names():
     assert out.columns[0] == "beat_00" and out.columns[-1] == "beat_11"
     with pytest.raises(ValueError, match="input_features"):
         norm.get_feature_names_out(["a", "b", "c", "d", "e"])
+
+
+def test_beat_normalizer_warns_about_rr_feature_columns():
+    # As after RPeakSegmenter(rr_features=True).set_output(transform="pandas").
+    beat_columns = [f"beat_{i}" for i in range(5)]
+    rr_columns = ["n_beats", "rr_mean", "rr_std", "rr_rmssd"]
+    X = np.hstack([_random_beats(n_samples=5), np.ones((10, 4))])
+    df = pd.DataFrame(X, columns=beat_columns + rr_columns)
+    with pytest.warns(UserWarning, match=r"columns \['n_beats', 'rr_mean', 'rr_st"):
+        BeatNormalizer().fit(df)
+    with pytest.warns(UserWarning, match="rr_features=False.*ColumnTransformer"):
+        BeatNormalizer().fit(df[beat_columns + ["rr_std"]])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BeatNormalizer().fit(df[beat_columns])
+        BeatNormalizer().fit(X)  # no names, nothing to recognise
 
 
 @pytest.mark.parametrize(

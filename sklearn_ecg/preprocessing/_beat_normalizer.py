@@ -6,6 +6,7 @@ the length a model expects (with the library's one resampler,
 :func:`sklearn_ecg.utils.resample_rows`) and then scales its amplitude.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,7 +18,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..utils import check_fs, resample_rows
+from ..utils import beat_feature_names, check_fs, resample_rows
+
+# The RR columns that RPeakSegmenter(rr_features=True) appends after the beat
+# samples. Spelt out here rather than imported so that preprocessing does not
+# depend on segmentation, which sits upstream of it.
+_RR_COLUMNS = ("n_beats", "rr_mean", "rr_std", "rr_rmssd")
 
 
 class BeatNormalizer(TransformerMixin, BaseEstimator):
@@ -86,6 +92,27 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
     the width of the last index) when the beats are resampled or the input
     has no column names; otherwise the input names are kept.
 
+    .. warning::
+       Every column of a row is treated as a sample of one beat. The output of
+       ``RPeakSegmenter(rr_features=True)`` ends with the RR columns
+       ``n_beats``, ``rr_mean``, ``rr_std`` and ``rr_rmssd``, which would be
+       resampled and normalised as if they were part of the beat (:meth:`fit`
+       warns when it sees these column names). Segment with
+       ``RPeakSegmenter(rr_features=False)``, or send only the beat columns to
+       the normaliser and pass the RR columns through::
+
+           from sklearn.compose import ColumnTransformer, make_column_selector
+
+           normalise_beats = ColumnTransformer(
+               [("beat", BeatNormalizer(), make_column_selector("^beat_"))],
+               remainder="passthrough",
+           )
+           make_pipeline(
+               RPeakSegmenter(rr_features=True).set_output(transform="pandas"),
+               normalise_beats,
+               model,
+           )
+
     References
     ----------
     M. Kachuee, S. Fazeli and M. Sarrafzadeh, "ECG Heartbeat Classification:
@@ -143,6 +170,22 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         X = validate_data(self, X, dtype=np.float64)
+        rr_columns = [
+            name
+            for name in getattr(self, "feature_names_in_", ())
+            if name in _RR_COLUMNS
+        ]
+        if rr_columns:
+            warnings.warn(
+                f"X has the RR feature columns {rr_columns}, which "
+                "RPeakSegmenter(rr_features=True) appends to the beats; "
+                "BeatNormalizer treats every column as a sample of one beat and "
+                "would resample and normalise them with it. Segment with "
+                "RPeakSegmenter(rr_features=False), or use a "
+                "sklearn.compose.ColumnTransformer that sends only the beat "
+                "columns to BeatNormalizer.",
+                UserWarning,
+            )
         n_in = X.shape[1]
         if self.target_fs is not None:
             if self.n_samples is not None:
@@ -231,10 +274,7 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         )
         if input_features is not None and self.n_samples_out_ == self.n_features_in_:
             return np.asarray(input_features, dtype=object)
-        width = len(str(self.n_samples_out_ - 1))
-        return np.asarray(
-            [f"beat_{i:0{width}d}" for i in range(self.n_samples_out_)], dtype=object
-        )
+        return np.asarray(beat_feature_names(self.n_samples_out_), dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -65,7 +65,9 @@ class OutlierFilter(
     replace : {"clip", "location", "nan"}, default="clip"
         What :meth:`transform` puts in place of an outlying value:
 
-        - ``"clip"``: the nearest bound, ``location_ ± threshold * scale_``;
+        - ``"clip"``: the nearest bound, ``location_ ± threshold * scale_``,
+          rounded towards ``location_`` where needed so that :meth:`predict`
+          counts the clipped value as inlying;
         - ``"location"``: the column's ``location_``;
         - ``"nan"``: ``NaN`` (for a later imputer, or to drop rows with
           :meth:`pandas.DataFrame.dropna`).
@@ -235,6 +237,33 @@ class OutlierFilter(
         z[np.isnan(dev)] = np.nan
         return z
 
+    def _clip_bounds(self, dtype):
+        """Lower and upper bound of each column, in ``dtype``, that are inlying.
+
+        ``location_ ± threshold * scale_`` is rounded twice (in float64 and to
+        ``dtype``) and can land an ulp beyond the threshold, where
+        :meth:`predict` would still flag the clipped value. Each bound is moved
+        towards ``location_`` one representable value at a time until
+        :meth:`_abs_z`, the z-score every method uses, puts it within the
+        threshold. A bound that reaches the location stays there: no value of
+        ``dtype`` is closer.
+        """
+        target = self.location_.astype(dtype)
+        bounds = []
+        for sign in (-1.0, 1.0):
+            bound = (self.location_ + sign * self.threshold * self.scale_).astype(
+                dtype
+            )
+            while True:
+                too_far = (self._abs_z(bound[np.newaxis])[0] > self.threshold) & (
+                    bound != target
+                )
+                if not too_far.any():
+                    break
+                bound[too_far] = np.nextafter(bound[too_far], target[too_far])
+            bounds.append(bound)
+        return bounds
+
     def _validate_for_predict(self, X):
         check_is_fitted(self)
         return validate_data(
@@ -270,10 +299,9 @@ class OutlierFilter(
         if self.replace == "location":
             new = np.broadcast_to(self.location_, X.shape)
         else:
-            bound = self.threshold * self.scale_
-            # Constant columns: bound is 0, the value becomes the location.
-            above = X > self.location_
-            new = np.where(above, self.location_ + bound, self.location_ - bound)
+            # Constant columns: both bounds are the location.
+            lower, upper = self._clip_bounds(X.dtype)
+            new = np.where(X > self.location_, upper, lower)
         X_out[outlying] = new[outlying]
         return X_out
 
