@@ -48,14 +48,13 @@ def test_detected_peaks_are_matched_and_counted(records):
     assert c["in_vf_episodes"] > 100
     assert c["unmatched_detections"] < 0.01 * n_annotated
     assert set(data.y) <= {"N", "S", "V", "F"}
-    # Each row's peak lies within 150 ms of an annotated beat of its class.
+    # Each row's peak lies within 150 ms of an annotated beat, and has its class.
     rec = next(r for r in records if r.record == "208")
     rows = np.flatnonzero(data.record == "208")
-    nearest = np.searchsorted(rec.beat_samples, data.sample[rows])
-    nearest = np.clip(nearest, 1, rec.beat_samples.size - 1)
-    left, right = rec.beat_samples[nearest - 1], rec.beat_samples[nearest]
-    dist = np.minimum(abs(data.sample[rows] - left), abs(right - data.sample[rows]))
-    assert np.all(dist <= 0.15 * rec.fs)
+    nearest = np.abs(data.sample[rows][:, None] - rec.beat_samples[None, :]).argmin(axis=1)
+    assert np.all(np.abs(data.sample[rows] - rec.beat_samples[nearest]) <= 0.15 * rec.fs)
+    np.testing.assert_array_equal(data.y[rows], rec.beat_labels[nearest].astype(str))
+    assert {"V", "F"} <= set(data.y[rows])
 
 
 def test_groups_are_patients_and_split_cleanly(records):

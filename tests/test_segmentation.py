@@ -4,7 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_global_output_transform_pandas,
+    check_set_output_transform,
+    check_set_output_transform_pandas,
+    check_transformer_get_feature_names_out,
+    check_transformer_get_feature_names_out_pandas,
+    parametrize_with_checks,
+)
 
 from sklearn_ecg import BeatNormalizer, RPeakSegmenter
 from sklearn_ecg.datasets import load_ecgid_sample, load_mitdb_sample
@@ -169,6 +176,7 @@ def test_segment_reports_dropped_edge_beats():
     out = seg.segment(x)
     assert out.dropped.size >= 1 and out.dropped[0] < 0.25 * FS
     assert len(out.beats) == len(out.peaks) == len(out.rr)
+    np.testing.assert_array_equal(out.detected, np.union1d(out.peaks, out.dropped))
     assert len(out.feature_names) == out.beats.shape[1] + out.rr.shape[1]
     padded = RPeakSegmenter(fs=FS, edge="pad").segment(x)
     assert padded.dropped.size == 0
@@ -184,19 +192,51 @@ def test_segment_with_given_peaks():
         RPeakSegmenter(fs=FS).segment(x, peaks=[10**7])
 
 
-def test_transform_rows_in_rows_out_and_no_beat_rows():
-    X = np.vstack([spikes(), np.zeros(round(9.9 * FS)), spikes(period=5.0, phase=2.0)])
+def test_transform_rows_in_rows_out():
+    X = np.vstack([spikes(), spikes(period=0.6)])
     seg = RPeakSegmenter(fs=FS, n_samples=100).fit(X)
     Xt = seg.transform(X)
     names = seg.get_feature_names_out()
-    assert Xt.shape == (3, 104) == (len(X), len(names))
-    # A real rhythm: 12 beats (one partial at the end is dropped), RR 0.8 s.
-    n_beats, rr_mean = Xt[0, 100], Xt[0, 101]
-    assert n_beats == 12 and rr_mean == pytest.approx(0.8, abs=0.01)
-    # No beat: NaN beat and RR statistics, n_beats 0.
-    assert np.isnan(Xt[1, :100]).all() and Xt[1, 100] == 0 and np.isnan(Xt[1, 101:]).all()
-    # One beat: a beat, but no interval to measure.
-    assert np.isfinite(Xt[2, :100]).all() and Xt[2, 100] == 2 or np.isnan(Xt[2, 101])
+    assert Xt.shape == (2, 104) == (len(X), len(names))
+    # 12 beats 0.8 s apart; the median beat peaks where the R peak sits.
+    n_beats, rr_mean, rr_std = Xt[0, 100:103]
+    assert n_beats == 12 and rr_mean == pytest.approx(0.8, abs=0.005) and rr_std < 0.005
+    assert Xt[1, 100] == 16 and Xt[1, 101] == pytest.approx(0.6, abs=0.005)
+    assert np.argmax(Xt[0, :100]) == pytest.approx(100 * 0.25 / 0.7, abs=1)
+
+
+def test_transform_windows_with_few_or_no_beats():
+    """The documented rows for windows without a full beat (see Notes)."""
+    no_beat = np.zeros(round(9.9 * FS))
+    one_beat = spikes(period=20.0, phase=5.0)
+    edge_beats = spikes(period=9.7, phase=0.1)  # beats at 0.1 s and 9.8 s: too near the ends
+    seg = RPeakSegmenter(fs=FS, n_samples=100).fit(np.vstack([no_beat]))
+    Xt = seg.transform(np.vstack([no_beat, one_beat, edge_beats]))
+    # No beat: NaN beat, n_beats 0, NaN RR statistics.
+    assert np.isnan(Xt[0, :100]).all()
+    assert Xt[0, 100] == 0
+    assert np.isnan(Xt[0, 101:]).all()
+    # One beat: its beat, n_beats 1, no interval to measure.
+    assert np.isfinite(Xt[1, :100]).all()
+    assert Xt[1, 100] == 1
+    assert np.isnan(Xt[1, 101:]).all()
+    # Two beats, both too near the ends to cut: no median beat, but the rhythm.
+    assert np.isnan(Xt[2, :100]).all()
+    assert Xt[2, 100] == 2
+    assert Xt[2, 101] == pytest.approx(9.7, abs=0.01)
+    # edge="pad" cuts them anyway.
+    padded = RPeakSegmenter(fs=FS, n_samples=100, edge="pad").fit(no_beat[None])
+    assert np.isfinite(padded.transform(edge_beats[None])[0, :100]).all()
+
+
+@pytest.mark.parametrize("detector", DETECTORS)
+def test_short_windows_never_crash(detector):
+    """Rows of a few seconds: every detector gives a row, NaN where it finds nothing."""
+    rec = load_mitdb_sample()[0]
+    X = rec.signal[: 10 * 720].reshape(10, 720)  # 2-second windows
+    Xt = RPeakSegmenter(fs=rec.fs, detector=detector).fit_transform(X)
+    assert Xt.shape == (10, 252 + 4)
+    assert np.all(Xt[:, 252] >= 0)
 
 
 def test_transform_median_beat_of_real_windows():
@@ -221,7 +261,23 @@ def test_set_output_pandas_and_pipeline():
     seg = RPeakSegmenter(fs=FS).set_output(transform="pandas")
     df = seg.fit_transform(X)
     assert list(df.columns) == list(seg.get_feature_names_out())
-    assert df["n_beats"].tolist() == [12, 13]  # the last beat of the second is too near the end
+    assert df["n_beats"].tolist() == [12, 14]
+
+
+@pytest.mark.filterwarnings("ignore:X (does not have valid|has) feature names")
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_set_output_transform,
+        check_set_output_transform_pandas,
+        check_global_output_transform_pandas,
+        check_transformer_get_feature_names_out,
+        check_transformer_get_feature_names_out_pandas,
+    ],
+)
+def test_set_output_and_feature_name_checks(check):
+    # parametrize_with_checks does not run these; they run here.
+    check("RPeakSegmenter", RPeakSegmenter())
 
 
 def test_invalid_parameters_name_the_argument():
@@ -232,3 +288,7 @@ def test_invalid_parameters_name_the_argument():
         RPeakSegmenter(edge="wrap").fit(X)
     with pytest.raises(ValueError, match="before"):
         RPeakSegmenter(before=-1).fit(X)
+    with pytest.raises(ValueError, match="'fs' parameter"):
+        RPeakSegmenter(fs=20).fit(X)
+    with pytest.raises(ValueError, match="peaks must hold whole sample indices"):
+        RPeakSegmenter().segment(spikes(), peaks=[100.5])

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..metrics import match_peaks
+from ..metrics import in_intervals, match_peaks
 from ..segmentation import DETECTORS, RPeakSegmenter
 from ._mitdb import AAMI_CLASSES
 
@@ -102,27 +102,27 @@ def make_beat_dataset(
         )
         ref = np.asarray(rec.beat_samples, dtype=np.int64)
         ref_labels = np.asarray(rec.beat_labels, dtype=object)
+        if np.any(np.diff(ref) <= 0):
+            raise ValueError(f"beat_samples of record {rec.record} must be strictly increasing")
         if use_annotations:
             result = segmenter.segment(rec.signal, peaks=ref)
-            labels_all = ref_labels[np.searchsorted(ref, np.union1d(result.peaks, result.dropped))]
-            kept_labels = ref_labels[np.searchsorted(ref, result.peaks)]
+            # Every peak is an annotated beat: look its label up.
+            labels_all = ref_labels[np.searchsorted(ref, result.detected)]
         else:
             result = segmenter.segment(rec.signal)
-            detected = np.union1d(result.peaks, result.dropped)
-            ref_idx, det_idx = match_peaks(ref, detected, rec.fs, tolerance=tolerance)
-            labels_all = np.full(detected.size, None, dtype=object)
+            ref_idx, det_idx = match_peaks(ref, result.detected, rec.fs, tolerance=tolerance)
+            labels_all = np.full(result.detected.size, None, dtype=object)
             labels_all[det_idx] = ref_labels[ref_idx]
-            unmatched = np.setdiff1d(np.arange(detected.size), det_idx)
-            in_vf = np.zeros(unmatched.size, dtype=bool)
-            for start, end in np.asarray(rec.vf_episodes).reshape(-1, 2):
-                in_vf |= (detected[unmatched] >= start) & (detected[unmatched] < end)
+            unmatched = np.ones(result.detected.size, dtype=bool)
+            unmatched[det_idx] = False
+            in_vf = unmatched & in_intervals(result.detected, rec.vf_episodes)
             counts["in_vf_episodes"] += int(in_vf.sum())
-            counts["unmatched_detections"] += int((~in_vf).sum())
+            counts["unmatched_detections"] += int((unmatched & ~in_vf).sum())
             counts["missed_beats"] += int(ref.size - ref_idx.size)
-            kept_labels = labels_all[np.searchsorted(detected, result.peaks)]
         feature_names = result.feature_names
+        kept_labels = labels_all[np.searchsorted(result.detected, result.peaks)]
+        dropped_labels = labels_all[np.searchsorted(result.detected, result.dropped)]
         # Edge beats are counted only among beats that would otherwise be used.
-        dropped_labels = labels_all[np.searchsorted(np.union1d(result.peaks, result.dropped), result.dropped)]
         counts["edge"] += int(np.isin(dropped_labels, classes).sum())
         known = kept_labels != None  # noqa: E711 - object array of labels or None
         keep = known & np.isin(kept_labels, classes)

@@ -8,16 +8,7 @@ the count.
 
 import numpy as np
 
-from ..utils import check_fs
-
-
-def _as_peaks(peaks, name):
-    peaks = np.asarray(peaks)
-    if peaks.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of sample indices, got shape {peaks.shape}")
-    if peaks.size and not np.issubdtype(peaks.dtype, np.number):
-        raise ValueError(f"{name} must hold sample indices (numbers), got dtype {peaks.dtype}")
-    return np.sort(peaks.astype(np.int64))
+from ..utils import check_fs, check_peaks
 
 
 def match_peaks(reference, detected, fs, *, tolerance=0.15):
@@ -41,9 +32,9 @@ def match_peaks(reference, detected, fs, *, tolerance=0.15):
     Returns
     -------
     ref_idx : ndarray of int
-        Positions in the sorted ``reference`` of the matched beats.
+        Positions in the sorted, de-duplicated ``reference`` of the matched beats.
     det_idx : ndarray of int
-        Positions in the sorted ``detected`` of their matched detections,
+        Positions in the sorted, de-duplicated ``detected`` of their matched detections,
         aligned with ``ref_idx``.
 
     Examples
@@ -55,8 +46,8 @@ def match_peaks(reference, detected, fs, *, tolerance=0.15):
     fs = check_fs(fs)
     if not np.isfinite(tolerance) or tolerance < 0:
         raise ValueError(f"tolerance must be a non-negative number of seconds, got {tolerance!r}")
-    ref = _as_peaks(reference, "reference")
-    det = _as_peaks(detected, "detected")
+    ref = check_peaks(reference, "reference")
+    det = check_peaks(detected, "detected")
     if ref.size == 0 or det.size == 0:
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
     tol = tolerance * fs
@@ -85,14 +76,25 @@ def match_peaks(reference, detected, fs, *, tolerance=0.15):
     return ref_idx[order], det_idx[order]
 
 
-def _outside(peaks, intervals):
-    if intervals is None or len(intervals) == 0:
-        return np.ones(peaks.size, dtype=bool)
-    intervals = np.asarray(intervals, dtype=np.int64).reshape(-1, 2)
-    inside = np.zeros(peaks.size, dtype=bool)
-    for start, end in intervals:
-        inside |= (peaks >= start) & (peaks < end)
-    return ~inside
+def in_intervals(samples, intervals):
+    """Which ``samples`` fall inside any ``[start, end)`` interval.
+
+    Parameters
+    ----------
+    samples : ndarray of int
+    intervals : array-like of shape (n_intervals, 2) or None
+
+    Returns
+    -------
+    inside : ndarray of bool of the shape of ``samples``
+    """
+    samples = np.asarray(samples)
+    inside = np.zeros(samples.shape, dtype=bool)
+    if intervals is None:
+        return inside
+    for start, end in np.asarray(intervals, dtype=np.int64).reshape(-1, 2):
+        inside |= (samples >= start) & (samples < end)
+    return inside
 
 
 def detection_scores(reference, detected, fs, *, tolerance=0.15, exclude=None):
@@ -130,10 +132,10 @@ def detection_scores(reference, detected, fs, *, tolerance=0.15, exclude=None):
     (2, 1, 1, 0.667)
     """
     fs = check_fs(fs)
-    ref = _as_peaks(reference, "reference")
-    det = _as_peaks(detected, "detected")
-    ref = ref[_outside(ref, exclude)]
-    det = det[_outside(det, exclude)]
+    ref = check_peaks(reference, "reference")
+    det = check_peaks(detected, "detected")
+    ref = ref[~in_intervals(ref, exclude)]
+    det = det[~in_intervals(det, exclude)]
     ref_idx, det_idx = match_peaks(ref, det, fs, tolerance=tolerance)
     tp = int(ref_idx.size)
     fn = int(ref.size - tp)

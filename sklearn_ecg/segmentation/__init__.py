@@ -2,6 +2,7 @@
 
 from ._beats import RR_FEATURE_NAMES, beat_windows, rr_features
 from ._detectors import DETECTORS, detect_r_peaks, refine_peaks
+from ._evaluate import evaluate_detector
 from ._segmenter import WINDOW_RR_FEATURE_NAMES, RPeakSegmenter
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "WINDOW_RR_FEATURE_NAMES",
     "beat_windows",
     "detect_r_peaks",
+    "evaluate_detector",
     "refine_peaks",
     "rr_features",
 ]

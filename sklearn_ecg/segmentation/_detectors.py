@@ -1,7 +1,7 @@
 """R-peak detectors: a registry over py-ecg-detectors plus a fast zero-phase detector.
 
 Every detector returns sorted integer sample indices, and every detection is moved to
-the true R peak of the signal (:func:`refine_peaks`), because several detectors of
+the peak of its QRS complex (:func:`refine_peaks`), because several detectors of
 py-ecg-detectors work on causally filtered signals and report peaks 40 to 80 ms late.
 """
 
@@ -9,7 +9,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
-from ..utils import check_fs, resample_rows
+from ..utils import check_fs, check_peaks, resample_rows
 
 # Names accepted by ``detector=``; the py-ecg-detectors ones map to methods of
 # ``ecgdetectors.Detectors``.
@@ -137,17 +137,27 @@ def _ecgdetectors_peaks(x, fs, detector):
     if rate != fs:
         x = resample_rows(x[None, :], max(2, round(x.size * rate / fs)))[0]
     method = getattr(ecgdetectors.Detectors(int(rate)), _ECGDETECTORS_METHODS[detector])
-    peaks = np.asarray(method(x), dtype=float).ravel() * (fs / rate)
+    try:
+        found = method(x)
+    except (IndexError, ValueError):
+        # Several of these detectors index past their own buffers when a signal
+        # holds no beat or too few for their learning phase (engzee, wqrs and
+        # two_average on windows of a few seconds): that means "no beat found".
+        return np.empty(0, dtype=np.int64)
+    peaks = np.asarray(found, dtype=float).ravel() * (fs / rate)
     return np.round(peaks).astype(np.int64)
 
 
 def refine_peaks(signal, peaks, fs, *, before=_REFINE_BEFORE, after=_REFINE_AFTER):
-    """Move each detection to the R peak of the signal.
+    """Move each detection to the peak of its QRS complex.
 
-    The R peak is taken as the largest absolute deflection of the signal band-passed
-    to 0.5-40 Hz with a zero-phase filter (so neither baseline wander nor the filter
-    shifts it), searched from ``before`` seconds before to ``after`` seconds after
-    each detection. Detections that land on the same peak are merged.
+    The peak is the largest absolute deflection of the signal band-passed to
+    0.5-40 Hz with a zero-phase filter (so neither baseline wander nor the
+    filter shifts it): the R wave, or the S or QS wave of a beat whose main
+    deflection is negative, which is also where the MIT-BIH annotations sit.
+    It is searched from ``before`` seconds before to ``after`` seconds after
+    each detection, a window cut short at the ends of the signal. Detections
+    that land on the same sample are merged.
 
     Parameters
     ----------
@@ -163,21 +173,29 @@ def refine_peaks(signal, peaks, fs, *, before=_REFINE_BEFORE, after=_REFINE_AFTE
     Returns
     -------
     peaks : ndarray of int64
-        Sorted, unique R-peak sample indices.
+        Sorted, unique peak sample indices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.segmentation import refine_peaks
+    >>> x = np.zeros(1000)
+    >>> x[500] = 1.0
+    >>> refine_peaks(x, [520], fs=360)  # a detection 20 samples late
+    array([500])
     """
     x = np.asarray(signal, dtype=float)
-    peaks = np.asarray(peaks, dtype=np.int64)
     fs = check_fs(fs)
-    peaks = peaks[(peaks >= 0) & (peaks < x.size)]
+    peaks = check_peaks(peaks, n_samples=x.size)
     if peaks.size == 0:
         return peaks
     y = np.abs(_bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
-    lo = np.clip(peaks - round(before * fs), 0, x.size - 1)
-    width = round(before * fs) + round(after * fs) + 1
-    # One strided look-up instead of a Python loop over peaks.
-    padded = np.concatenate([y, np.full(width, -np.inf)])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, width)[lo]
-    return np.unique(lo + np.argmax(windows, axis=1))
+    n_before, n_after = round(before * fs), round(after * fs)
+    # Padding with -inf on both sides keeps every window exactly
+    # [p - n_before, p + n_after] and never lets the padding win.
+    padded = np.concatenate([np.full(n_before, -np.inf), y, np.full(n_after, -np.inf)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, n_before + n_after + 1)[peaks]
+    return np.unique(peaks - n_before + np.argmax(windows, axis=1))
 
 
 def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True):
@@ -197,14 +215,16 @@ def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True):
         and 360 Hz are resampled to 360 Hz for it), ``"swt"``, ``"engzee"``,
         ``"christov"``, ``"hamilton"``, ``"pan_tompkins"``, ``"wqrs"``.
     refine : bool, default=True
-        Move each detection to the true R peak (:func:`refine_peaks`), which
-        removes the delays of causal detectors.
+        Move each detection to the peak of its QRS complex
+        (:func:`refine_peaks`), which removes the delays of causal detectors.
 
     Returns
     -------
     peaks : ndarray of int64
         Sorted R-peak sample indices. Empty when the signal is shorter than
-        0.5 s or holds no beat.
+        0.5 s, is flat, or holds no beat the detector can find (the
+        py-ecg-detectors detectors that fail on such signals count as finding
+        none).
 
     Examples
     --------

@@ -6,19 +6,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from ..utils import check_fs
+from ..utils import beat_feature_names, check_peaks
 from ._beats import RR_FEATURE_NAMES, beat_windows, rr_features, window_bounds
 from ._detectors import DETECTORS, detect_r_peaks
 
 WINDOW_RR_FEATURE_NAMES = ("n_beats", "rr_mean", "rr_std", "rr_rmssd")
 """RR statistics appended by :meth:`RPeakSegmenter.transform`, one value per window."""
-
-
-def _beat_names(length):
-    width = len(str(length - 1))
-    return [f"beat_{i:0{width}d}" for i in range(length)]
 
 
 class RPeakSegmenter(TransformerMixin, BaseEstimator):
@@ -43,8 +38,8 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         this library's ``"fast_pan_tompkins"`` or any detector of
         py-ecg-detectors (``"two_average"``, ``"matched_filter"``, ``"swt"``,
         ``"engzee"``, ``"christov"``, ``"hamilton"``, ``"pan_tompkins"``,
-        ``"wqrs"``). Detections are always moved to the true R peak, which
-        removes the 40-80 ms delay of the causal detectors.
+        ``"wqrs"``). Detections are always moved to the peak of their QRS
+        complex, which removes the 40-80 ms delay of the causal detectors.
     before : float, default=0.25
         Seconds of signal kept before each R peak.
     after : float, default=0.45
@@ -56,7 +51,10 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         Add RR-interval features: per beat in :meth:`segment`
         (``rr_prev``, ``rr_next``, ``rr_local``, ``rr_prev_ratio``,
         ``rr_next_ratio``, in seconds), per window in :meth:`transform`
-        (``n_beats``, ``rr_mean``, ``rr_std``, ``rr_rmssd``).
+        (``n_beats``, ``rr_mean``, ``rr_std``, ``rr_rmssd``). Before a step
+        that treats a whole row as one beat, such as
+        :class:`~sklearn_ecg.BeatNormalizer`, set it to False or route the
+        RR columns around that step with a ``ColumnTransformer``.
     edge : {"drop", "pad"}, default="drop"
         What to do with a beat whose window runs past an end of the signal:
         ``"drop"`` leaves it out (:meth:`segment` lists such peaks in
@@ -82,13 +80,21 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    A window of :meth:`transform` in which no beat is found (or whose beats all
-    lie too near its ends with ``edge="drop"``) gives a row of NaN for the
-    median beat and the RR statistics, with ``n_beats`` equal to 0 (when
-    ``rr_features=True``). With one beat, the median beat is that beat and
-    the RR statistics are NaN. The NaNs say "no beat here" explicitly; drop
-    those rows (``np.isnan(Xt).any(axis=1)``) or impute them before an
-    estimator that rejects NaN.
+    In :meth:`transform`, ``n_beats`` counts every R peak detected in the
+    window and the RR statistics use the intervals between all of them; the
+    median beat is taken over the beats whose whole window fits in the row
+    (with ``edge="drop"``; ``edge="pad"`` keeps them all). So:
+
+    - a window with no detectable beat gives NaN for the median beat and the
+      RR statistics, and ``n_beats`` 0;
+    - a window with one beat gives that beat and NaN RR statistics;
+    - a window whose beats all lie too near its ends (``edge="drop"``) gives
+      a NaN median beat, with ``n_beats`` and the RR statistics still
+      describing the rhythm.
+
+    The NaNs say "no beat here" explicitly; drop those rows
+    (``np.isnan(Xt).any(axis=1)``) or impute them before an estimator that
+    rejects NaN.
 
     Examples
     --------
@@ -109,7 +115,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "fs": [Interval(Real, 0, None, closed="neither")],
+        "fs": [Interval(Real, 50, None, closed="left")],
         "detector": [StrOptions(set(DETECTORS))],
         "before": [Interval(Real, 0, None, closed="left")],
         "after": [Interval(Real, 0, None, closed="left")],
@@ -137,13 +143,22 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         self.edge = edge
 
     def _beat_length(self):
-        n_before, n_after = window_bounds(self.before, self.after, check_fs(self.fs))
+        n_before, n_after = window_bounds(self.before, self.after, self.fs)
         if n_before + n_after < 1:
             raise ValueError(
                 f"before + after must span at least one sample at fs={self.fs}, "
                 f"got before={self.before} and after={self.after}"
             )
         return self.n_samples or n_before + n_after
+
+    def _cut(self, x, peaks):
+        """Beats, kept mask and per-beat RR features of one signal at known peaks."""
+        beats, kept = beat_windows(
+            x, peaks, self.fs, self.before, self.after, edge=self.edge,
+            n_samples=self.n_samples,
+        )
+        rr = rr_features(peaks, self.fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
+        return beats, kept, rr
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -198,43 +213,30 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         Returns
         -------
         result : :class:`~sklearn.utils.Bunch`
-            ``beats`` (n_beats, beat_length) the beat windows; ``rr``
-            (n_beats, 5) their RR-interval features (only when
-            ``rr_features=True``, else an empty (n_beats, 0) array), computed
-            from all peaks so that a dropped edge beat still counts as a
-            neighbour; ``peaks`` the R peak of each row; ``dropped`` the peaks
-            left out because their window ran past an end of the signal
-            (``edge="drop"``); ``feature_names`` the names of the columns of
-            ``np.hstack([beats, rr])``.
+            - ``beats`` : ndarray of shape (n_beats, beat_length), the windows;
+            - ``rr`` : ndarray of shape (n_beats, 5), their RR-interval
+              features (an empty (n_beats, 0) array when
+              ``rr_features=False``), computed from all peaks so that a beat
+              dropped at an edge still counts as a neighbour;
+            - ``peaks`` : the R peak of each row of ``beats``;
+            - ``dropped`` : the peaks left out because their window ran past an
+              end of the signal (``edge="drop"``);
+            - ``detected`` : all peaks, ``peaks`` and ``dropped`` together, sorted;
+            - ``feature_names`` : names of the columns of ``np.hstack([beats, rr])``.
         """
         self._validate_params()
-        fs = check_fs(self.fs)
         length = self._beat_length()
         x = np.asarray(signal, dtype=float)
         if x.ndim != 1:
             raise ValueError(f"signal must be one lead, a 1-D array, got shape {x.shape}")
         if peaks is None:
-            peaks = detect_r_peaks(x, fs, self.detector)
+            peaks = detect_r_peaks(x, self.fs, self.detector)
         else:
-            peaks = np.asarray(peaks)
-            if peaks.ndim != 1 or (peaks.size and not np.issubdtype(peaks.dtype, np.integer)):
-                raise ValueError("peaks must be a 1-D array of integer sample indices")
-            if peaks.size and (peaks.min() < 0 or peaks.max() >= x.size):
-                raise ValueError(
-                    f"peaks must lie inside the signal (0 to {x.size - 1}), got "
-                    f"values from {peaks.min()} to {peaks.max()}"
-                )
-            peaks = np.unique(peaks.astype(np.int64))
-        beats, kept = beat_windows(
-            x, peaks, fs, self.before, self.after, edge=self.edge,
-            n_samples=self.n_samples,
-        )
-        rr = rr_features(peaks, fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
-        names = _beat_names(length)
-        if self.rr_features:
-            names += list(RR_FEATURE_NAMES)
+            peaks = check_peaks(peaks, "peaks", n_samples=x.size)
+        beats, kept, rr = self._cut(x, peaks)
+        names = beat_feature_names(length) + (list(RR_FEATURE_NAMES) if self.rr_features else [])
         return Bunch(
-            beats=beats, rr=rr, peaks=peaks[kept], dropped=peaks[~kept],
+            beats=beats, rr=rr, peaks=peaks[kept], dropped=peaks[~kept], detected=peaks,
             feature_names=np.asarray(names, dtype=object),
         )
 
@@ -251,22 +253,23 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         Xt : ndarray of shape (n_windows, beat_length_ + 4) or (n_windows, beat_length_)
             The median beat of each window, followed (when
             ``rr_features=True``) by ``n_beats``, ``rr_mean``, ``rr_std`` and
-            ``rr_rmssd`` (seconds). Rows of windows without a beat are NaN
-            (see Notes).
+            ``rr_rmssd`` (seconds). See Notes for windows with few or no beats.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
-        fs = check_fs(self.fs)
         n_extra = len(WINDOW_RR_FEATURE_NAMES) if self.rr_features else 0
         Xt = np.full((X.shape[0], self.beat_length_ + n_extra), np.nan)
         for i, row in enumerate(X):
-            result = self.segment(row)
-            if len(result.beats):
-                Xt[i, : self.beat_length_] = np.median(result.beats, axis=0)
+            peaks = detect_r_peaks(row, self.fs, self.detector)
+            beats, _ = beat_windows(
+                row, peaks, self.fs, self.before, self.after, edge=self.edge,
+                n_samples=self.n_samples,
+            )
+            if len(beats):
+                Xt[i, : self.beat_length_] = np.median(beats, axis=0)
             if n_extra:
-                Xt[i, self.beat_length_] = len(result.beats)
-                # Every detected peak counts for the rhythm, edge beats included.
-                rr = np.diff(np.union1d(result.peaks, result.dropped)) / fs
+                rr = np.diff(peaks) / self.fs
+                Xt[i, self.beat_length_] = peaks.size
                 if rr.size:
                     Xt[i, self.beat_length_ + 1] = rr.mean()
                     Xt[i, self.beat_length_ + 2] = rr.std()
@@ -280,7 +283,8 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         input_features : array-like of str, default=None
-            Ignored: output columns do not correspond to input columns.
+            Checked against the names seen in :term:`fit`, then unused: output
+            columns do not correspond to input columns.
 
         Returns
         -------
@@ -288,7 +292,8 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             ``beat_000`` … for the median beat, then the RR statistics.
         """
         check_is_fitted(self)
-        names = _beat_names(self.beat_length_)
+        _check_feature_names_in(self, input_features)
+        names = beat_feature_names(self.beat_length_)
         if self.rr_features:
             names += list(WINDOW_RR_FEATURE_NAMES)
         return np.asarray(names, dtype=object)

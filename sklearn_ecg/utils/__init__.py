@@ -1,5 +1,5 @@
-"""Small shared helpers: argument checks and resampling used by several subpackages."""
+"""Small shared helpers: argument checks, beat column names and resampling."""
 
-from ._signal import check_fs, resample_rows
+from ._signal import beat_feature_names, check_fs, check_peaks, resample_rows
 
-__all__ = ["check_fs", "resample_rows"]
+__all__ = ["beat_feature_names", "check_fs", "check_peaks", "resample_rows"]

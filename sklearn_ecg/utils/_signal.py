@@ -38,6 +38,67 @@ def check_fs(fs, name="fs"):
     return float(fs)
 
 
+def beat_feature_names(n_samples):
+    """Column names of a beat: ``beat_000``, ``beat_001``, … zero-padded to one width.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of samples of the beat.
+
+    Returns
+    -------
+    names : list of str
+
+    Examples
+    --------
+    >>> from sklearn_ecg.utils import beat_feature_names
+    >>> beat_feature_names(3), beat_feature_names(187)[-1]
+    (['beat_0', 'beat_1', 'beat_2'], 'beat_186')
+    """
+    width = len(str(n_samples - 1))
+    return [f"beat_{i:0{width}d}" for i in range(n_samples)]
+
+
+def check_peaks(peaks, name="peaks", n_samples=None):
+    """Return ``peaks`` as a sorted, unique int64 array of sample indices.
+
+    Parameters
+    ----------
+    peaks : array-like of shape (n_peaks,)
+        Sample indices; floats are accepted only when they hold whole numbers.
+    name : str, default="peaks"
+        The argument's name, used in error messages.
+    n_samples : int, default=None
+        When given, every index must lie in ``[0, n_samples)``.
+
+    Returns
+    -------
+    peaks : ndarray of int64
+
+    Raises
+    ------
+    ValueError
+        If ``peaks`` is not 1-D, holds non-integer values, or lies outside the
+        signal.
+    """
+    arr = np.asarray(peaks)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of sample indices, got shape {arr.shape}")
+    if arr.size == 0:
+        return np.empty(0, dtype=np.int64)
+    if not (np.issubdtype(arr.dtype, np.integer)
+            or (np.issubdtype(arr.dtype, np.floating) and np.all(np.mod(arr, 1) == 0))):
+        raise ValueError(f"{name} must hold whole sample indices, got {arr[:3].tolist()}...")
+    arr = np.unique(arr.astype(np.int64))
+    if n_samples is not None and (arr[0] < 0 or arr[-1] >= n_samples):
+        raise ValueError(
+            f"{name} must lie inside the signal (0 to {n_samples - 1}), got values "
+            f"from {arr[0]} to {arr[-1]}"
+        )
+    return arr
+
+
 def resample_rows(X, n_samples):
     """Resample each row of ``X`` to ``n_samples`` samples.
 
