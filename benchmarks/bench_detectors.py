@@ -14,19 +14,15 @@ Usage::
 """
 
 import argparse
-import time
-
-import numpy as np
 
 from sklearn_ecg.datasets import list_mitdb_records, read_mitdb_record
-from sklearn_ecg.metrics import detection_scores
-from sklearn_ecg.segmentation import DETECTORS, detect_r_peaks
+from sklearn_ecg.segmentation import DETECTORS, evaluate_detector
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detectors", default=",".join(DETECTORS))
-    parser.add_argument("--records", default=None, help="comma-separated; default all")
+    parser.add_argument("--records", default=None, help="comma-separated; default all in the data home")
     parser.add_argument("--data-home", default=None)
     args = parser.parse_args(argv)
     records = args.records.split(",") if args.records else list_mitdb_records(args.data_home)
@@ -37,20 +33,10 @@ def main(argv=None):
     print("| detector | Se (%) | +P (%) | FN | FP | mean abs. error (ms) | s / 30-min record |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in args.detectors.split(","):
-        tp = fn = fp = 0
-        errors, seconds = [], []
-        for rec in data:
-            start = time.perf_counter()
-            peaks = detect_r_peaks(rec.signal, rec.fs, name)
-            elapsed = time.perf_counter() - start
-            # Per 30 minutes of signal, so that shorter records compare.
-            seconds.append(elapsed * 1800.0 * rec.fs / rec.signal.size)
-            s = detection_scores(rec.beat_samples, peaks, rec.fs, exclude=rec.vf_episodes)
-            tp, fn, fp = tp + s["tp"], fn + s["fn"], fp + s["fp"]
-            errors.append(s["mean_abs_error_ms"] * s["tp"])
+        t = evaluate_detector(data, name).loc["total"]
         print(
-            f"| {name} | {100 * tp / (tp + fn):.2f} | {100 * tp / (tp + fp):.2f} | {fn} | {fp} "
-            f"| {np.nansum(errors) / max(tp, 1):.1f} | {np.mean(seconds):.2f} |",
+            f"| {name} | {100 * t.sensitivity:.2f} | {100 * t.positive_predictivity:.2f} "
+            f"| {t.fn} | {t.fp} | {t.mean_abs_error_ms:.1f} | {t.seconds:.2f} |",
             flush=True,
         )
 

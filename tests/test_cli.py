@@ -17,7 +17,7 @@ def test_demo_runs_on_the_bundled_sample(tmp_path, capsys):
     assert "[4/4]" in out and "predicts the same: True" in out
     assert (tmp_path / "beats.npz").exists()
     assert (tmp_path / "baseline_pipeline.joblib").exists()
-    total = next(line for line in out.splitlines() if line.strip().startswith("total"))
+    total = next(line for line in out.splitlines() if line.split() and line.split()[0] == "total")
     se, ppv = map(float, total.split()[2:4])
     assert se > 99 and ppv > 99
 
