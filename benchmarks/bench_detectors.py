@@ -36,7 +36,7 @@ def main(argv=None):
         t = evaluate_detector(data, name).loc["total"]
         print(
             f"| {name} | {100 * t.sensitivity:.2f} | {100 * t.positive_predictivity:.2f} "
-            f"| {t.fn} | {t.fp} | {t.mean_abs_error_ms:.1f} | {t.seconds:.2f} |",
+            f"| {int(t.fn)} | {int(t.fp)} | {t.mean_abs_error_ms:.1f} | {t.seconds:.2f} |",
             flush=True,
         )
 
