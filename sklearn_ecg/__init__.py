@@ -3,18 +3,21 @@
 R-peak segmentation, beat normalisation, outlier filtering, real-data loaders and
 patient-aware cross-validation, as scikit-learn estimators and splitters.
 
-Importing the package is cheap: nothing here imports TensorFlow.
+Importing the package is cheap: nothing here imports TensorFlow. The Keras-backed
+estimators import it when they are fitted, used or unpickled.
 """
 
 __version__ = "0.1.0"
 
-from . import datasets, metrics
+from . import datasets, metrics, neural
 from .model_selection import PairGroupKFold, PairGroupShuffleSplit, make_pairs
+from .neural import HeartbeatCNNClassifier
 from .preprocessing import BeatNormalizer, OutlierFilter
 from .segmentation import RPeakSegmenter
 
 __all__ = [
     "BeatNormalizer",
+    "HeartbeatCNNClassifier",
     "OutlierFilter",
     "PairGroupKFold",
     "PairGroupShuffleSplit",
@@ -22,5 +25,6 @@ __all__ = [
     "datasets",
     "make_pairs",
     "metrics",
+    "neural",
     "__version__",
 ]

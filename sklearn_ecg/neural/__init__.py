@@ -1,0 +1,10 @@
+"""Keras-backed estimators.
+
+Importing this subpackage does not import TensorFlow: the estimators import Keras
+when they are fitted, used or unpickled.
+"""
+
+from ._architectures import PretrainedEncoder
+from ._classifier import HeartbeatCNNClassifier
+
+__all__ = ["HeartbeatCNNClassifier", "PretrainedEncoder"]

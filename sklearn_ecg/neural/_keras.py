@@ -1,0 +1,198 @@
+"""The Keras base of sklearn-ecg's neural estimators.
+
+TensorFlow takes seconds to import, so nothing here imports it at module level:
+Keras is imported when a model is built, trained, used or unpickled. The base
+gives every Keras-backed estimator the same behaviour:
+
+- ``random_state`` seeds Python, NumPy, TensorFlow and Keras and turns on
+  TensorFlow's op determinism for the duration of ``fit`` only; everything is
+  restored afterwards, so a seeded fit leaves no global state behind;
+- a validation fraction drawn (stratified for classifiers) from the training data
+  drives early stopping, which restores the best weights;
+- pickling stores the weights and optimizer state as NumPy arrays and rebuilds
+  the model from the estimator's own parameters, so a fitted estimator survives
+  ``pickle``, ``joblib`` and a fresh process with identical predictions.
+"""
+
+import contextlib
+import os
+import random
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+
+_SEED_MAX = 2**31 - 1
+
+
+def import_keras():
+    """Import Keras (TensorFlow backend) quietly; the one place that does it."""
+    # TensorFlow's C++ start-up and tf.data messages are noise to a scikit-learn
+    # user; a value the user set is kept.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    return keras
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """Seed every random source Keras training uses, and restore them on exit.
+
+    Inside, Python's ``random``, NumPy's global generator, TensorFlow's global
+    seed and Keras's global seed generator are seeded with ``seed``, and
+    TensorFlow op determinism is on, so that training is reproducible on CPU.
+    On exit all of them are put back as they were, so that later models, seeded
+    or not, behave as if this block never ran.
+    """
+    keras = import_keras()
+    import tensorflow as tf
+    from keras.src.backend.common import global_state
+    from keras.src.random import seed_generator
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import config
+
+    saved_python = random.getstate()
+    saved_numpy = np.random.get_state()
+    saved_tf_seed = context.global_seed()
+    saved_keras_seed = global_state.get_global_attribute("global_random_seed")
+    saved_generator = global_state.get_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR)
+    was_deterministic = config.is_op_determinism_enabled()
+    try:
+        keras.utils.set_random_seed(int(seed))
+        config.enable_op_determinism()
+        yield
+    finally:
+        random.setstate(saved_python)
+        np.random.set_state(saved_numpy)
+        tf.random.set_seed(saved_tf_seed)
+        global_state.set_global_attribute("global_random_seed", saved_keras_seed)
+        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, saved_generator)
+        if not was_deterministic:
+            config.disable_op_determinism()
+
+
+def training_context(random_state):
+    """The context a fit runs in: seeded when ``random_state`` says so.
+
+    An unseeded fit normally runs as is. If someone else turned TensorFlow op
+    determinism on without a global seed, unseeded random ops would fail
+    ("Random ops require a seed"), so such a fit is seeded from NumPy's global
+    generator instead.
+    """
+    if random_state is not None:
+        return seeded(check_random_state(random_state).randint(_SEED_MAX))
+    import_keras()
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import config
+
+    if config.is_op_determinism_enabled() and context.global_seed() is None:
+        return seeded(np.random.randint(_SEED_MAX))
+    return contextlib.nullcontext()
+
+
+class KerasEstimatorMixin:
+    """Training loop, seeding and pickling shared by the Keras-backed estimators.
+
+    A subclass implements ``_build_keras_model()`` (from its parameters and
+    fitted attributes, so that it can be called again after unpickling) and
+    calls :meth:`_fit_keras` from ``fit``. It needs the parameters ``epochs``,
+    ``batch_size``, ``validation_fraction``, ``early_stopping``, ``patience``,
+    ``warm_start``, ``random_state`` and ``verbose``.
+    """
+
+    def _fit_keras(self, inputs, targets, *, sample_weight=None, stratify=None):
+        """Build (unless warm-starting) and train ``model_``; record ``history_``."""
+        keras = import_keras()
+        with training_context(self.random_state):
+            if not (self.warm_start and hasattr(self, "model_")):
+                self.model_ = self._build_keras_model()
+                self.history_ = {}
+            arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+            n = len(targets)
+            weights = np.ones(n, dtype="float32") if sample_weight is None else sample_weight
+            validation = None
+            callbacks = []
+            if self.early_stopping and self.validation_fraction:
+                n_val = max(1, int(round(self.validation_fraction * n)))
+                labels = stratify if _can_stratify(stratify, n_val) else None
+                train_idx, val_idx = train_test_split(
+                    np.arange(n), test_size=n_val, stratify=labels,
+                    random_state=np.random.randint(_SEED_MAX),
+                )
+                validation = (
+                    _take(arrays, val_idx), targets[val_idx], weights[val_idx]
+                )
+                arrays, targets, weights = _take(arrays, train_idx), targets[train_idx], weights[train_idx]
+                callbacks.append(keras.callbacks.EarlyStopping(
+                    monitor="val_loss", patience=self.patience, restore_best_weights=True,
+                ))
+            else:
+                arrays = _take(arrays, None)
+            history = self.model_.fit(
+                arrays if len(arrays) > 1 else arrays[0], targets,
+                sample_weight=weights,
+                batch_size=self.batch_size,
+                epochs=self.epochs,
+                validation_data=validation if validation is None else (
+                    validation[0] if len(validation[0]) > 1 else validation[0][0],
+                    validation[1], validation[2],
+                ),
+                callbacks=callbacks,
+                shuffle=True,
+                verbose=self.verbose,
+            )
+        for key, values in history.history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+        self.n_epochs_ = len(self.history_.get("loss", []))
+        return self
+
+    def _predict_keras(self, inputs, batch_size=None):
+        arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        return self.model_.predict(
+            arrays if len(arrays) > 1 else arrays[0],
+            batch_size=batch_size or max(self.batch_size, 1024),
+            verbose=0,
+        )
+
+    def __getstate__(self):
+        state = super().__getstate__() if hasattr(super(), "__getstate__") else dict(self.__dict__)
+        state = dict(state)
+        model = state.pop("model_", None)
+        if model is not None:
+            state["_keras_weights"] = [np.asarray(w) for w in model.get_weights()]
+            optimizer = getattr(model, "optimizer", None)
+            if optimizer is not None and optimizer.built:
+                state["_keras_optimizer"] = [np.asarray(v) for v in optimizer.variables]
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        weights = state.pop("_keras_weights", None)
+        optimizer_state = state.pop("_keras_optimizer", None)
+        if hasattr(super(), "__setstate__"):
+            super().__setstate__(state)
+        else:
+            self.__dict__.update(state)
+        if weights is not None:
+            self.model_ = self._build_keras_model()
+            self.model_.set_weights(weights)
+            if optimizer_state is not None:
+                optimizer = self.model_.optimizer
+                optimizer.build(self.model_.trainable_variables)
+                if len(optimizer.variables) == len(optimizer_state):
+                    for variable, value in zip(optimizer.variables, optimizer_state):
+                        variable.assign(value)
+
+
+def _take(arrays, index):
+    if index is None:
+        return [np.ascontiguousarray(a) for a in arrays]
+    return [np.ascontiguousarray(a[index]) for a in arrays]
+
+
+def _can_stratify(labels, n_val):
+    if labels is None:
+        return False
+    _, counts = np.unique(labels, return_counts=True)
+    return counts.min() >= 2 and n_val >= len(counts) and len(labels) - n_val >= len(counts)

@@ -1,0 +1,246 @@
+"""Tests of the Keras base and HeartbeatCNNClassifier (tiny networks, few epochs)."""
+
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_ecg import BeatNormalizer, PairGroupKFold
+from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
+from sklearn_ecg.neural import HeartbeatCNNClassifier, PretrainedEncoder
+
+# A network small enough to train in a second: one block, "same" padding so that
+# scikit-learn's checks can feed it rows of a few columns.
+TINY = dict(conv_filters=(8,), kernel_size=3, padding="same", dense_units=(16,),
+            batch_size=32, learning_rate=0.03)
+
+EXPECTED_FAILURES = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch training: a sample of weight 2 and the same sample twice "
+        "reach the loss in different batches and validation splits, so the two "
+        "fits differ by training noise, not by a weighting error"
+    ),
+}
+
+
+@parametrize_with_checks(
+    [HeartbeatCNNClassifier(epochs=8, early_stopping=False, random_state=0, **TINY)],
+    expected_failed_checks=lambda est: EXPECTED_FAILURES,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def beats():
+    data = make_beat_dataset(load_mitdb_sample(), n_samples=96, classes=("N", "V"))
+    rng = np.random.default_rng(0)
+    # A balanced subset keeps the tests fast and both classes present in every fold.
+    idx = np.concatenate([rng.choice(np.flatnonzero(data.y == c), 150, replace=False)
+                          for c in ("N", "V")])
+    return data.X[idx], data.y[idx], data.groups[idx], data.rr[idx]
+
+
+def test_is_a_classifier_and_stratifies():
+    clf = HeartbeatCNNClassifier()
+    assert is_classifier(clf)
+    y = np.array(["N", "V"] * 10)
+    assert isinstance(check_cv(3, y, classifier=is_classifier(clf)), StratifiedKFold)
+
+
+def test_tensorflow_is_not_imported_until_fit():
+    code = (
+        "import sys, sklearn_ecg\n"
+        "from sklearn_ecg.neural import HeartbeatCNNClassifier\n"
+        "from sklearn.base import clone\n"
+        "clone(HeartbeatCNNClassifier(epochs=2)).get_params()\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_learns_real_beats_with_string_labels(beats):
+    X, y, _, _ = beats
+    clf = HeartbeatCNNClassifier(epochs=15, random_state=0, **TINY).fit(X, y)
+    assert list(clf.classes_) == ["N", "V"]
+    assert clf.score(X, y) > 0.9
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    assert clf.n_epochs_ == len(clf.history_["loss"]) <= 15
+    assert "val_loss" in clf.history_
+
+
+def test_seeded_fits_agree_and_unseeded_after_seeded_works(beats):
+    X, y, _, _ = beats
+    a = HeartbeatCNNClassifier(epochs=3, random_state=7, **TINY).fit(X, y).predict_proba(X)
+    b = HeartbeatCNNClassifier(epochs=3, random_state=7, **TINY).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    from tensorflow.python.framework import config
+
+    assert not config.is_op_determinism_enabled()  # the seeded fits left nothing behind
+    # An unseeded model after seeded ones trains (no "Random ops require a seed").
+    c = HeartbeatCNNClassifier(epochs=3, **TINY).fit(X, y).predict_proba(X)
+    d = HeartbeatCNNClassifier(epochs=3, **TINY).fit(X, y).predict_proba(X)
+    assert not np.array_equal(c, d)  # and is not secretly seeded
+
+
+def test_unseeded_fit_under_user_determinism(beats):
+    X, y, _, _ = beats
+    from tensorflow.python.framework import config
+
+    config.enable_op_determinism()
+    try:
+        HeartbeatCNNClassifier(epochs=1, **TINY).fit(X, y)
+    finally:
+        config.disable_op_determinism()
+
+
+def test_pickle_round_trip_in_a_new_process(beats, tmp_path):
+    X, y, _, _ = beats
+    clf = HeartbeatCNNClassifier(epochs=3, random_state=0, **TINY).fit(X, y)
+    path = tmp_path / "clf.joblib"
+    joblib.dump(clf, path)
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "expected.npy", clf.predict_proba(X))
+    code = (
+        "import joblib, numpy as np, sys\n"
+        f"clf = joblib.load({str(path)!r})\n"
+        f"X = np.load({str(tmp_path / 'X.npy')!r})\n"
+        f"expected = np.load({str(tmp_path / 'expected.npy')!r})\n"
+        "assert np.array_equal(clf.predict_proba(X), expected)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    again = joblib.load(path)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_clone_and_warm_start(beats):
+    X, y, _, _ = beats
+    clf = HeartbeatCNNClassifier(epochs=2, early_stopping=False, warm_start=True,
+                                 random_state=0, **TINY)
+    assert clone(clf).get_params() == clf.get_params()
+    clf.fit(X, y)
+    weights = [w.copy() for w in clf.model_.get_weights()]
+    clf.fit(X, y)
+    assert clf.n_epochs_ == 4  # continued: history grows
+    assert any(not np.array_equal(a, b) for a, b in zip(weights, clf.model_.get_weights()))
+    with pytest.raises(ValueError, match="warm_start: y has classes"):
+        clf.fit(X, np.where(y == "N", "A", "B"))
+
+
+def test_warm_start_survives_pickling(beats):
+    X, y, _, _ = beats
+    clf = HeartbeatCNNClassifier(epochs=2, early_stopping=False, warm_start=True,
+                                 random_state=0, **TINY).fit(X, y)
+    again = joblib.load(_dump(clf))
+    saved, restored = clf.model_.optimizer.variables, again.model_.optimizer.variables
+    assert len(saved) == len(restored) > 2  # iteration count, then moments per weight
+    for a, b in zip(saved, restored):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    again.fit(X, y)
+    assert again.n_epochs_ == 4
+
+
+def _dump(obj):
+    import io
+
+    buffer = io.BytesIO()
+    joblib.dump(obj, buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_rr_features_as_extra_columns(beats):
+    X, y, _, rr = beats
+    names = [f"beat_{i}" for i in range(X.shape[1])] + ["rr_prev", "rr_next", "rr_local",
+                                                         "rr_prev_ratio", "rr_next_ratio"]
+    frame = pd.DataFrame(np.hstack([X, rr]), columns=names)
+    clf = HeartbeatCNNClassifier(epochs=2, random_state=0, extra_features=["rr_prev_ratio", "rr_next_ratio"],
+                                 **TINY).fit(frame, y)
+    assert clf.beat_shape_ == (X.shape[1] + 3, 1)  # the other RR columns count as beat here
+    assert len(clf.model_.inputs) == 2
+    by_count = HeartbeatCNNClassifier(epochs=2, random_state=0, extra_features=5, **TINY)
+    by_count.fit(np.hstack([X, rr]), y)
+    assert by_count.beat_shape_ == (X.shape[1], 1)
+    np.testing.assert_allclose(by_count.extra_mean_, rr.mean(axis=0), rtol=1e-4)
+    with pytest.raises(ValueError, match="extra_features \\['nope'\\] are not columns"):
+        HeartbeatCNNClassifier(extra_features=["nope"], **TINY).fit(frame, y)
+    with pytest.raises(ValueError, match="needs X as a DataFrame"):
+        HeartbeatCNNClassifier(extra_features=["rr_prev"], **TINY).fit(frame.to_numpy(), y)
+
+
+def test_three_d_beats_and_class_weight(beats):
+    X, y, _, _ = beats
+    X3 = np.stack([X, X[:, ::-1]], axis=-1)
+    clf = HeartbeatCNNClassifier(epochs=2, class_weight="balanced", random_state=0, **TINY).fit(X3, y)
+    assert clf.beat_shape_ == (X.shape[1], 2)
+    assert clf.predict(X3).shape == (len(y),)
+    with pytest.raises(ValueError, match="fitted on beats of shape"):
+        clf.predict(X3[:, :, :1])
+    with pytest.raises(ValueError, match="fitted on beats of 2 leads"):
+        clf.predict(X)
+
+
+def test_default_architecture_is_the_original():
+    clf = HeartbeatCNNClassifier(epochs=1, random_state=0)
+    X = np.random.default_rng(0).normal(size=(40, 187))
+    y = np.repeat(["N", "S", "V", "F"], 10)
+    clf.fit(X, y)
+    model = clf.model_
+    encoder = model.get_layer("encoder")
+    convs = [layer for layer in encoder.layers if layer.__class__.__name__ == "Conv1D"]
+    assert [c.filters for c in convs] == [16, 16, 32, 32, 32, 32, 32, 32, 256, 256]
+    assert [c.kernel_size[0] for c in convs] == [5, 5] + [3] * 8
+    assert all(c.padding == "valid" for c in convs)
+    dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+    assert [d.units for d in dense] == [64, 64, 4]
+    assert dense[-1].activation.__name__ == "softmax"
+    assert model.count_params() > 200_000
+
+
+def test_short_beats_error_names_the_fix():
+    with pytest.raises(ValueError, match="too short .* padding='same'"):
+        HeartbeatCNNClassifier().fit(np.ones((4, 30)), [0, 1, 0, 1])
+
+
+def test_transfer_learning_frozen_and_fine_tuned(beats):
+    X, y, _, _ = beats
+    source = HeartbeatCNNClassifier(epochs=3, random_state=0, **TINY).fit(X, y)
+    encoder = source.export_encoder()
+    assert isinstance(encoder, PretrainedEncoder)
+    y2 = np.where(y == "N", "normal", "ventricular")
+    frozen = HeartbeatCNNClassifier(epochs=2, pretrained=encoder, freeze_encoder=True,
+                                    random_state=1, **TINY).fit(X, y2)
+    for a, b in zip(encoder.weights, frozen.model_.get_layer("encoder").get_weights()):
+        np.testing.assert_array_equal(a, b)
+    tuned = HeartbeatCNNClassifier(epochs=2, pretrained=source, random_state=1, **TINY).fit(X, y2)
+    assert any(not np.array_equal(a, b) for a, b in
+               zip(encoder.weights, tuned.model_.get_layer("encoder").get_weights()))
+    # clone keeps a PretrainedEncoder (it is not an estimator)...
+    assert clone(frozen).pretrained.weights[0] is not None
+    # ...but resets an estimator, which then says what to do.
+    with pytest.raises(ValueError, match="export_encoder"):
+        clone(HeartbeatCNNClassifier(pretrained=source, **TINY)).fit(X, y2)
+    with pytest.raises(ValueError, match="set the same conv_filters"):
+        HeartbeatCNNClassifier(pretrained=encoder, **{**TINY, "conv_filters": (4,)}).fit(X, y2)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_grid_search_in_a_pipeline_with_patient_groups(beats, n_jobs):
+    X, y, groups, _ = beats
+    pipe = make_pipeline(BeatNormalizer("minmax"),
+                         HeartbeatCNNClassifier(epochs=2, random_state=0, **TINY))
+    search = GridSearchCV(
+        pipe, {"heartbeatcnnclassifier__dense_units": [(8,), (16,)]},
+        cv=PairGroupKFold(3), n_jobs=n_jobs, error_score="raise",
+    )
+    search.fit(X, y, groups=groups)
+    assert len(search.cv_results_["mean_test_score"]) == 2
+    assert search.predict(X[:5]).shape == (5,)
