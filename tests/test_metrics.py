@@ -50,3 +50,41 @@ def test_errors():
         match_peaks([1], [1], fs=0)
     with pytest.raises(ValueError, match="tolerance"):
         match_peaks([1], [1], fs=10, tolerance=-1)
+
+
+# -- beat classification ------------------------------------------------------
+
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
+
+from sklearn_ecg.metrics import aami_macro_f1, aami_macro_f1_scorer, aami_report  # noqa: E402
+
+
+def test_aami_report_by_hand():
+    y_true = ["N"] * 6 + ["S"] * 2 + ["V"] * 2 + ["Q"]
+    y_pred = ["N"] * 5 + ["S"] + ["S", "N"] + ["V", "Q"] + ["V"]
+    r = aami_report(y_true, y_pred)
+    assert list(r.index) == ["N", "S", "V", "F"]
+    assert r.loc["N", "sensitivity"] == pytest.approx(5 / 6)
+    assert r.loc["N", "positive_predictivity"] == pytest.approx(5 / 6)
+    assert r.loc["S", "sensitivity"] == pytest.approx(1 / 2)
+    assert r.loc["S", "positive_predictivity"] == pytest.approx(1 / 2)
+    # The V beat called Q is a missed V; the Q beat called V is a false V.
+    assert r.loc["V", "sensitivity"] == pytest.approx(1 / 2)
+    assert r.loc["V", "positive_predictivity"] == pytest.approx(1 / 2)
+    assert np.isnan(r.loc["F", "sensitivity"]) and r.loc["F", "support"] == 0
+    assert r.loc["S", "false_positive_rate"] == pytest.approx(1 / 9)
+
+
+def test_macro_f1_ignores_absent_classes_and_scores_in_grid_search():
+    y = np.array(["N", "N", "V", "S"])
+    expected = np.mean([2 / 3 * 0 + 0.5, 0.0, 2 / 3])  # F1 of N 0.5, S 0, V 2/3
+    assert aami_macro_f1(y, ["N", "V", "V", "N"]) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="none of the classes"):
+        aami_macro_f1(["Q"], ["Q"])
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    labels = np.array(["N", "S", "V"])[np.argmax(X, axis=1)]
+    search = GridSearchCV(LogisticRegression(), {"C": [0.1, 10]}, scoring=aami_macro_f1_scorer, cv=3)
+    search.fit(X, labels)
+    assert 0.7 < search.best_score_ <= 1.0
