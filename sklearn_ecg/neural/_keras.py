@@ -110,7 +110,8 @@ class KerasEstimatorMixin:
                 self.history_ = {}
             arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
             n = len(targets)
-            weights = np.ones(n, dtype="float32") if sample_weight is None else sample_weight
+            # Uniform weights are left out: Keras then skips the weighted loss.
+            weights = None if sample_weight is None or np.all(sample_weight == 1) else sample_weight
             validation = None
             callbacks = []
             if self.early_stopping and self.validation_fraction:
@@ -120,24 +121,22 @@ class KerasEstimatorMixin:
                     np.arange(n), test_size=n_val, stratify=labels,
                     random_state=np.random.randint(_SEED_MAX),
                 )
-                validation = (
-                    _take(arrays, val_idx), targets[val_idx], weights[val_idx]
-                )
-                arrays, targets, weights = _take(arrays, train_idx), targets[train_idx], weights[train_idx]
+                validation = (_unwrap(_take(arrays, val_idx)), targets[val_idx])
+                if weights is not None:
+                    validation += (weights[val_idx],)
+                    weights = weights[train_idx]
+                arrays, targets = _take(arrays, train_idx), targets[train_idx]
                 callbacks.append(keras.callbacks.EarlyStopping(
                     monitor="val_loss", patience=self.patience, restore_best_weights=True,
                 ))
             else:
                 arrays = _take(arrays, None)
             history = self.model_.fit(
-                arrays if len(arrays) > 1 else arrays[0], targets,
+                _unwrap(arrays), targets,
                 sample_weight=weights,
                 batch_size=self.batch_size,
                 epochs=self.epochs,
-                validation_data=validation if validation is None else (
-                    validation[0] if len(validation[0]) > 1 else validation[0][0],
-                    validation[1], validation[2],
-                ),
+                validation_data=validation,
                 callbacks=callbacks,
                 shuffle=True,
                 verbose=self.verbose,
@@ -150,7 +149,7 @@ class KerasEstimatorMixin:
     def _predict_keras(self, inputs, batch_size=None):
         arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         return self.model_.predict(
-            arrays if len(arrays) > 1 else arrays[0],
+            _unwrap(arrays),
             batch_size=batch_size or max(self.batch_size, 1024),
             verbose=0,
         )
@@ -183,6 +182,11 @@ class KerasEstimatorMixin:
                 if len(optimizer.variables) == len(optimizer_state):
                     for variable, value in zip(optimizer.variables, optimizer_state):
                         variable.assign(value)
+
+
+def _unwrap(arrays):
+    """Keras takes one array for a single-input model, a list for several."""
+    return arrays if len(arrays) > 1 else arrays[0]
 
 
 def _take(arrays, index):
