@@ -41,23 +41,41 @@ def main(argv=None):
         return build_classifier(keras, encoder, n_extra=0, dense_units=(64, 64), dense_dropout=0.2,
                                 n_classes=len(classes), learning_rate=1e-3)
 
-    rows = {"train": {"estimator": [], "keras": []}, "predict": {"estimator": [], "keras": []}}
-    for repeat in range(args.repeats):  # alternate, so that machine noise hits both
-        est = HeartbeatCNNClassifier(epochs=args.epochs, early_stopping=False, random_state=repeat)
+    def fit_estimator(seed):
+        est = HeartbeatCNNClassifier(epochs=args.epochs, early_stopping=False, random_state=seed)
         start = time.perf_counter()
         est.fit(X, y)
-        rows["train"]["estimator"].append(len(y) * args.epochs / (time.perf_counter() - start))
-        with seeded(repeat):
+        return est, len(y) * args.epochs / (time.perf_counter() - start)
+
+    def fit_keras(seed):
+        with seeded(seed):
             start = time.perf_counter()  # building counts on both sides
             model = bare_model()
             model.fit(X[:, :, None], encoded, batch_size=256, epochs=args.epochs, shuffle=True, verbose=0)
-            rows["train"]["keras"].append(len(y) * args.epochs / (time.perf_counter() - start))
+            return model, len(y) * args.epochs / (time.perf_counter() - start)
+
+    def predict_estimator(est):
         start = time.perf_counter()
         est.predict_proba(X)
-        rows["predict"]["estimator"].append(len(y) / (time.perf_counter() - start))
+        return len(y) / (time.perf_counter() - start)
+
+    def predict_keras(model):
         start = time.perf_counter()
         model.predict(X[:, :, None], batch_size=1024, verbose=0)
-        rows["predict"]["keras"].append(len(y) / (time.perf_counter() - start))
+        return len(y) / (time.perf_counter() - start)
+
+    rows = {"train": {"estimator": [], "keras": []}, "predict": {"estimator": [], "keras": []}}
+    for repeat in range(args.repeats):
+        # Alternate which side goes first, so that warm caches and machine noise
+        # favour neither.
+        order = ["estimator", "keras"] if repeat % 2 == 0 else ["keras", "estimator"]
+        fitted = {}
+        for side in order:
+            fitted[side], rate = (fit_estimator if side == "estimator" else fit_keras)(repeat)
+            rows["train"][side].append(rate)
+        for side in order:
+            predict = predict_estimator if side == "estimator" else predict_keras
+            rows["predict"][side].append(predict(fitted[side]))
     print(f"{len(y)} beats of 187 samples, {args.epochs} epochs, batch 256, "
           f"best of {args.repeats} alternating runs\n")
     print("| task | HeartbeatCNNClassifier (beats/s) | Keras model (beats/s) | wrapper cost |")
