@@ -78,8 +78,14 @@ def test_learns_real_beats_with_string_labels(beats):
 
 
 def test_seeded_fits_agree_and_unseeded_after_seeded_works(beats):
+    import random
+
     X, y, _, _ = beats
+    python_state, numpy_state = random.getstate(), np.random.get_state()
     a = HeartbeatCNNClassifier(epochs=3, random_state=7, **TINY).fit(X, y).predict_proba(X)
+    # The seeded fit put the global generators back as they were.
+    assert random.getstate() == python_state
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state[1])
     b = HeartbeatCNNClassifier(epochs=3, random_state=7, **TINY).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
     from tensorflow.python.framework import config
@@ -205,6 +211,23 @@ def test_default_architecture_is_the_original():
     assert model.count_params() > 200_000
 
 
+def test_failed_refit_leaves_no_stale_network(beats):
+    X, y, _, _ = beats
+    clf = HeartbeatCNNClassifier(epochs=1, random_state=0, **TINY).fit(X, y)
+    with pytest.raises(ValueError, match="too short"):
+        clf.set_params(padding="valid", conv_filters=(8, 8, 8, 8, 8, 8, 8)).fit(X, np.where(y == "N", "A", "B"))
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+def test_extra_features_positions_are_checked(beats):
+    X, y, _, rr = beats
+    with pytest.raises(ValueError, match="distinct columns"):
+        HeartbeatCNNClassifier(extra_features=[3, 3], **TINY).fit(X, y)
+
+
 def test_short_beats_error_names_the_fix():
     with pytest.raises(ValueError, match="too short .* padding='same'"):
         HeartbeatCNNClassifier().fit(np.ones((4, 30)), [0, 1, 0, 1])
@@ -221,10 +244,19 @@ def test_transfer_learning_frozen_and_fine_tuned(beats):
     for a, b in zip(encoder.weights, frozen.model_.get_layer("encoder").get_weights()):
         np.testing.assert_array_equal(a, b)
     tuned = HeartbeatCNNClassifier(epochs=2, pretrained=source, random_state=1, **TINY).fit(X, y2)
-    assert any(not np.array_equal(a, b) for a, b in
-               zip(encoder.weights, tuned.model_.get_layer("encoder").get_weights()))
-    # clone keeps a PretrainedEncoder (it is not an estimator)...
-    assert clone(frozen).pretrained.weights[0] is not None
+    scratch = HeartbeatCNNClassifier(epochs=2, random_state=1, **TINY).fit(X, y2)
+
+    def distance(clf):
+        return sum(np.abs(a - b).sum() for a, b in
+                   zip(encoder.weights, clf.model_.get_layer("encoder").get_weights()))
+
+    # Fine-tuning moves the pretrained weights, but starts from them.
+    assert 0 < distance(tuned) < distance(scratch) / 2
+    # clone keeps a PretrainedEncoder (it is not an estimator) with its weights...
+    copied = clone(frozen).pretrained
+    assert isinstance(copied, PretrainedEncoder) and copied is not encoder
+    for a, b in zip(copied.weights, encoder.weights):
+        np.testing.assert_array_equal(a, b)
     # ...but resets an estimator, which then says what to do.
     with pytest.raises(ValueError, match="export_encoder"):
         clone(HeartbeatCNNClassifier(pretrained=source, **TINY)).fit(X, y2)

@@ -226,7 +226,13 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
                 raise ValueError(f"extra_features {missing} are not columns of X")
             return np.array([list(names).index(s) for s in spec], dtype=np.intp)
         if all(isinstance(s, Integral) for s in spec) and all(0 <= s < n for s in spec):
-            return np.asarray(spec, dtype=np.intp)
+            positions = np.unique(np.asarray(spec, dtype=np.intp))
+            if positions.size != len(spec) or positions.size >= n:
+                raise ValueError(
+                    f"extra_features must name distinct columns and leave at least one "
+                    f"beat column, got {self.extra_features!r} for X of {n} columns"
+                )
+            return positions
         raise ValueError(
             f"extra_features must be an int, column names or column positions of X, got {self.extra_features!r}"
         )
@@ -273,9 +279,10 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
             f"export_encoder(), got {type(source).__name__}"
         )
 
-    def _architecture(self):
+    def _architecture(self, beat_shape=None):
+        beat_shape = self.beat_shape_ if beat_shape is None else beat_shape
         kernels = check_conv_architecture(
-            self.conv_filters, self.kernel_size, self.padding, self.beat_shape_[0]
+            self.conv_filters, self.kernel_size, self.padding, beat_shape[0]
         )
         return {
             "conv_filters": tuple(int(f) for f in self.conv_filters),
@@ -299,11 +306,11 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
             learning_rate=self.learning_rate,
         )
 
-    def _check_pretrained(self):
+    def _check_pretrained(self, beat_shape):
         pretrained = self._pretrained_encoder()
         if pretrained is None:
             return
-        arch = self._architecture()
+        arch = self._architecture(beat_shape)
         mine = {k: arch[k] for k in ("conv_filters", "kernel_size", "padding")}
         theirs = {k: tuple(v) if isinstance(v, (list, tuple)) else v
                   for k, v in pretrained.architecture.items() if k in mine}
@@ -312,10 +319,10 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
                 f"pretrained encoder ({pretrained.source}) has architecture {theirs}, but this "
                 f"classifier has {mine}; set the same conv_filters, kernel_size and padding"
             )
-        if tuple(pretrained.input_shape) != tuple(self.beat_shape_):
+        if tuple(pretrained.input_shape) != tuple(beat_shape):
             raise ValueError(
                 f"pretrained encoder was trained on beats of shape {pretrained.input_shape}, "
-                f"but X has beats of shape {self.beat_shape_}; resample the beats to match"
+                f"but X has beats of shape {beat_shape}; resample the beats to match"
             )
 
     def export_encoder(self):
@@ -355,6 +362,10 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
             The fitted classifier.
         """
         refit = self.warm_start and hasattr(self, "model_")
+        if not refit:
+            # A fit that fails leaves the classifier unfitted, never an old
+            # network under new labels.
+            self.__dict__.pop("model_", None)
         X, y = validate_data(self, X, y, reset=not refit, allow_nd=True, dtype="float32")
         if X.ndim > 3:
             raise ValueError(f"X must be 2-D or 3-D (beats, samples[, leads]), got shape {X.shape}")
@@ -369,19 +380,21 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
             raise ValueError(f"y must hold at least two classes, got one class: {classes.tolist()}")
         extra = self._extra_indices(X)
         beat_shape = (X.shape[1], X.shape[2]) if X.ndim == 3 else (X.shape[1] - extra.size, 1)
-        if refit and (tuple(beat_shape) != self.beat_shape_ or not np.array_equal(extra, self.extra_indices_)):
+        beat_shape = tuple(int(s) for s in beat_shape)
+        if refit and (beat_shape != self.beat_shape_ or not np.array_equal(extra, self.extra_indices_)):
             raise ValueError("warm_start: X has a different shape than in the first fit")
+        # Checked before a warm start changes anything and before TensorFlow is imported.
+        self._architecture(beat_shape)
+        self._check_pretrained(beat_shape)
         if not refit:
             self.classes_ = classes
             self.extra_indices_ = extra
-            self.beat_shape_ = tuple(int(s) for s in beat_shape)
+            self.beat_shape_ = beat_shape
             if extra.size:
                 values = X[:, extra].astype(float)
                 self.extra_mean_ = values.mean(axis=0).astype("float32")
                 scale = values.std(axis=0)
                 self.extra_scale_ = np.where(scale > 0, scale, 1.0).astype("float32")
-        self._architecture()  # clear errors before TensorFlow is imported
-        self._check_pretrained()
 
         weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
         if self.class_weight is not None:

@@ -17,12 +17,15 @@ gives every Keras-backed estimator the same behaviour:
 import contextlib
 import os
 import random
+import threading
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 _SEED_MAX = 2**31 - 1
+# Seeding swaps process-wide state; fits in several threads take turns.
+_GLOBAL_STATE_LOCK = threading.RLock()
 
 
 def import_keras():
@@ -30,8 +33,15 @@ def import_keras():
     # TensorFlow's C++ start-up and tf.data messages are noise to a scikit-learn
     # user; a value the user set is kept.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras
 
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(
+            "sklearn-ecg's neural estimators need Keras's TensorFlow backend, but Keras "
+            f"runs on {keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow before "
+            "importing keras"
+        )
     return keras
 
 
@@ -52,6 +62,7 @@ def seeded(seed):
     from tensorflow.python.eager import context
     from tensorflow.python.framework import config
 
+    _GLOBAL_STATE_LOCK.acquire()
     saved_python = random.getstate()
     saved_numpy = np.random.get_state()
     saved_tf_seed = context.global_seed()
@@ -70,6 +81,7 @@ def seeded(seed):
         global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, saved_generator)
         if not was_deterministic:
             config.disable_op_determinism()
+        _GLOBAL_STATE_LOCK.release()
 
 
 def training_context(random_state):
@@ -114,8 +126,8 @@ class KerasEstimatorMixin:
             weights = None if sample_weight is None or np.all(sample_weight == 1) else sample_weight
             validation = None
             callbacks = []
-            if self.early_stopping and self.validation_fraction:
-                n_val = max(1, int(round(self.validation_fraction * n)))
+            if self.early_stopping and self.validation_fraction and n >= 2:
+                n_val = min(max(1, int(round(self.validation_fraction * n))), n - 1)
                 labels = stratify if _can_stratify(stratify, n_val) else None
                 train_idx, val_idx = train_test_split(
                     np.arange(n), test_size=n_val, stratify=labels,
@@ -154,12 +166,17 @@ class KerasEstimatorMixin:
             verbose=0,
         )
 
+    def __sklearn_is_fitted__(self):
+        # Fitted means a trained network: a fit that failed half-way is not fitted.
+        return hasattr(self, "model_")
+
     def __getstate__(self):
-        state = super().__getstate__() if hasattr(super(), "__getstate__") else dict(self.__dict__)
-        state = dict(state)
+        state = dict(super().__getstate__())
         model = state.pop("model_", None)
         if model is not None:
-            state["_keras_weights"] = [np.asarray(w) for w in model.get_weights()]
+            # All variables, the dropout seed generators' included, so that a
+            # warm start after unpickling continues exactly.
+            state["_keras_variables"] = [np.asarray(v) for v in model.variables]
             optimizer = getattr(model, "optimizer", None)
             if optimizer is not None and optimizer.built:
                 state["_keras_optimizer"] = [np.asarray(v) for v in optimizer.variables]
@@ -167,21 +184,24 @@ class KerasEstimatorMixin:
 
     def __setstate__(self, state):
         state = dict(state)
-        weights = state.pop("_keras_weights", None)
+        variables = state.pop("_keras_variables", None)
         optimizer_state = state.pop("_keras_optimizer", None)
-        if hasattr(super(), "__setstate__"):
-            super().__setstate__(state)
-        else:
-            self.__dict__.update(state)
-        if weights is not None:
+        super().__setstate__(state)
+        if variables is None:
+            return
+        # Building draws default seeds from Python's generator: leave it as it was.
+        saved_python = random.getstate()
+        try:
             self.model_ = self._build_keras_model()
-            self.model_.set_weights(weights)
-            if optimizer_state is not None:
-                optimizer = self.model_.optimizer
-                optimizer.build(self.model_.trainable_variables)
-                if len(optimizer.variables) == len(optimizer_state):
-                    for variable, value in zip(optimizer.variables, optimizer_state):
-                        variable.assign(value)
+        finally:
+            random.setstate(saved_python)
+        for variable, value in zip(self.model_.variables, variables, strict=True):
+            variable.assign(value)
+        if optimizer_state is not None:
+            optimizer = self.model_.optimizer
+            optimizer.build(self.model_.trainable_variables)
+            for variable, value in zip(optimizer.variables, optimizer_state, strict=True):
+                variable.assign(value)
 
 
 def _unwrap(arrays):
