@@ -5,19 +5,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _checks import SET_OUTPUT_CHECKS
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import (
-    check_global_output_transform_pandas,
-    check_set_output_transform,
-    check_set_output_transform_pandas,
-    check_transformer_get_feature_names_out,
-    check_transformer_get_feature_names_out_pandas,
-    parametrize_with_checks,
-)
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ecg.preprocessing import BeatNormalizer, OutlierFilter
 
@@ -61,13 +55,7 @@ def test_sklearn_compatible(estimator, check):
 @pytest.mark.filterwarnings("ignore:X (does not have valid|has) feature names")
 @pytest.mark.parametrize(
     "check",
-    [
-        check_set_output_transform,
-        check_set_output_transform_pandas,
-        check_global_output_transform_pandas,
-        check_transformer_get_feature_names_out,
-        check_transformer_get_feature_names_out_pandas,
-    ],
+    SET_OUTPUT_CHECKS,
     ids=lambda c: c.__name__,
 )
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)

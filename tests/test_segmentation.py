@@ -3,15 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from _checks import SET_OUTPUT_CHECKS
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import (
-    check_global_output_transform_pandas,
-    check_set_output_transform,
-    check_set_output_transform_pandas,
-    check_transformer_get_feature_names_out,
-    check_transformer_get_feature_names_out_pandas,
-    parametrize_with_checks,
-)
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ecg import BeatNormalizer, RPeakSegmenter
 from sklearn_ecg.datasets import load_ecgid_sample, load_mitdb_sample
@@ -267,13 +261,7 @@ def test_set_output_pandas_and_pipeline():
 @pytest.mark.filterwarnings("ignore:X (does not have valid|has) feature names")
 @pytest.mark.parametrize(
     "check",
-    [
-        check_set_output_transform,
-        check_set_output_transform_pandas,
-        check_global_output_transform_pandas,
-        check_transformer_get_feature_names_out,
-        check_transformer_get_feature_names_out_pandas,
-    ],
+    SET_OUTPUT_CHECKS,
 )
 def test_set_output_and_feature_name_checks(check):
     # parametrize_with_checks does not run these; they run here.
