@@ -88,3 +88,48 @@ def test_macro_f1_ignores_absent_classes_and_scores_in_grid_search():
     search = GridSearchCV(LogisticRegression(), {"C": [0.1, 10]}, scoring=aami_macro_f1_scorer, cv=3)
     search.fit(X, labels)
     assert 0.7 < search.best_score_ <= 1.0
+
+
+def test_equal_error_rate_against_counting():
+    from sklearn_ecg.metrics import equal_error_rate
+
+    assert equal_error_rate([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], return_threshold=True) == (0.0, 0.7)
+    # 4 same, 4 different; one different pair (0.6) outscores one same pair (0.3):
+    # at threshold 0.6 one false accept in 4 and one false reject in 4.
+    eer, threshold = equal_error_rate([1, 1, 1, 1, 0, 0, 0, 0],
+                                      [0.9, 0.8, 0.7, 0.3, 0.6, 0.2, 0.1, 0.0],
+                                      return_threshold=True)
+    assert eer == pytest.approx(0.25) and threshold == pytest.approx(0.6)
+    assert equal_error_rate([0, 1], [0.5, 0.5]) == pytest.approx(0.5)
+    # Gaussian scores 2 standard deviations apart: EER = Phi(-1) = 0.1587.
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 40000)
+    assert equal_error_rate(y, rng.normal(2.0 * y, 1.0)) == pytest.approx(0.1587, abs=0.006)
+    # Between the false accept and false reject rates counted at its threshold.
+    same = rng.random(300) < 0.3
+    scores = np.round(rng.normal(same * 1.0, 1.0), 2)
+    eer, t = equal_error_rate(same.astype(int), scores, return_threshold=True)
+    far, frr = np.mean(scores[~same] >= t), np.mean(scores[same] < t)
+    assert min(far, frr) - 1 / 90 <= eer <= max(far, frr) + 1 / 90
+
+
+def test_equal_error_rate_bad_input():
+    from sklearn_ecg.metrics import equal_error_rate
+
+    with pytest.raises(ValueError, match="y_true must hold both"):
+        equal_error_rate([1, 1], [0.2, 0.3])
+    with pytest.raises(ValueError, match="same length"):
+        equal_error_rate([0, 1], [0.2])
+    with pytest.raises(ValueError, match="y_score must be finite"):
+        equal_error_rate([0, 1], [0.2, np.nan])
+
+
+def test_eer_scorer_is_minus_the_eer():
+    from sklearn.dummy import DummyRegressor
+
+    from sklearn_ecg.metrics import eer_scorer, equal_error_rate
+
+    X = np.arange(20.0)[:, None]
+    y = (np.arange(20) % 2).astype(float)
+    model = DummyRegressor().fit(X, y)
+    assert eer_scorer(model, X, y) == pytest.approx(-equal_error_rate(y, model.predict(X)))

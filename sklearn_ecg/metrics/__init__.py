@@ -1,4 +1,4 @@
-"""Metrics for ECG tasks: R-peak detection (AAMI EC57) and beat classification."""
+"""Metrics for ECG tasks: R-peak detection (AAMI EC57) beat classification and similarity."""
 
 from ._aami import (
     AAMI_EVALUATION_CLASSES,
@@ -7,6 +7,7 @@ from ._aami import (
     aami_report,
 )
 from ._peaks import detection_scores, in_intervals, match_peaks
+from ._similarity import eer_scorer, equal_error_rate
 
 __all__ = [
     "AAMI_EVALUATION_CLASSES",
@@ -14,6 +15,8 @@ __all__ = [
     "aami_macro_f1_scorer",
     "aami_report",
     "detection_scores",
+    "eer_scorer",
+    "equal_error_rate",
     "in_intervals",
     "match_peaks",
 ]
