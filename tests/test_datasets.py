@@ -604,3 +604,48 @@ def test_sample_is_small_and_attributed():
                  "Lugovaya TS", "Deep-XF project by Ajay Arunachalam",
                  "MIT License"):
         assert line in readme
+
+
+def test_make_segments_median_beats_and_windows():
+    from sklearn_ecg import RPeakSegmenter
+    from sklearn_ecg.datasets import make_segments
+
+    records = load_ecgid_sample()[:6]  # persons 1 and 2, 3 records of 20 s each
+    seg = make_segments(records, window=5.0, n_samples=80)
+    assert seg.X.shape == (24, 80) and not np.isnan(seg.X).any()
+    assert seg.skipped == []
+    assert seg.groups.tolist() == ["1"] * 12 + ["2"] * 12
+    assert seg.record[:5].tolist() == ["1/1"] * 4 + ["1/2"]
+    assert seg.start[:4].tolist() == [0, 2500, 5000, 7500]
+    # The same median beat as RPeakSegmenter gives for that window.
+    window = records[0].signal[2500:5000][None]
+    expected = RPeakSegmenter(fs=500, n_samples=80, rr_features=False).fit_transform(window)
+    np.testing.assert_allclose(seg.X[1], expected[0])
+    raw = make_segments(records, kind="window", window=2.0, step=1.0)
+    assert raw.X.shape == (6 * 19, 1000)
+    np.testing.assert_array_equal(raw.X[1], records[0].signal[500:1500])
+
+
+def test_make_segments_reports_what_it_leaves_out():
+    from sklearn.utils import Bunch
+
+    from sklearn_ecg.datasets import make_segments
+
+    flat = Bunch(signal=np.zeros(5000), fs=500, record="flat", patient="p9")
+    short = Bunch(signal=np.zeros(100), fs=500, record="short", patient="p9")
+    good = load_ecgid_sample()[0]
+    seg = make_segments([good, flat, short], window=5.0)
+    assert len(seg.X) == 4
+    assert seg.skipped == [("flat", 0, "no beat found"), ("flat", 2500, "no beat found"),
+                           ("short", None, "shorter than window=5.0 s")]
+    with pytest.raises(ValueError, match="kind must be"):
+        make_segments([good], kind="beat")
+    with pytest.raises(ValueError, match="window must be"):
+        make_segments([good], window=0)
+    with pytest.raises(ValueError, match="detector must be"):
+        make_segments([good], detector="nope")
+    with pytest.raises(ValueError, match="no segment could be cut"):
+        make_segments([flat])
+    other_fs = Bunch(signal=good.signal[::2], fs=250, record="x", person=99)
+    with pytest.raises(ValueError, match="pass n_samples"):
+        make_segments([good, other_fs])

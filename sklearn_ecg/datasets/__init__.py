@@ -23,6 +23,7 @@ from ._mitdb import (
     mitdb_patient_id,
     read_mitdb_record,
 )
+from ._segments import make_segments
 from ._samples import (
     get_sample_home,
     load_ecgid_sample,
@@ -49,6 +50,7 @@ __all__ = [
     "load_garment_sample",
     "load_mitdb_sample",
     "make_beat_dataset",
+    "make_segments",
     "mitdb_patient_id",
     "read_ecgid_record",
     "read_garment_csv",
