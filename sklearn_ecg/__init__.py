@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 from . import datasets, metrics, neural
 from .model_selection import PairGroupKFold, PairGroupShuffleSplit, make_pairs
-from .neural import HeartbeatCNNClassifier
+from .neural import HeartbeatCNNClassifier, SiameseSimilarityRegressor
 from .preprocessing import BeatNormalizer, OutlierFilter
 from .segmentation import RPeakSegmenter
 
@@ -22,6 +22,7 @@ __all__ = [
     "PairGroupKFold",
     "PairGroupShuffleSplit",
     "RPeakSegmenter",
+    "SiameseSimilarityRegressor",
     "datasets",
     "make_pairs",
     "metrics",

@@ -6,5 +6,6 @@ when they are fitted, used or unpickled.
 
 from ._architectures import PretrainedEncoder
 from ._classifier import HeartbeatCNNClassifier
+from ._siamese import SiameseSimilarityRegressor
 
-__all__ = ["HeartbeatCNNClassifier", "PretrainedEncoder"]
+__all__ = ["HeartbeatCNNClassifier", "PretrainedEncoder", "SiameseSimilarityRegressor"]

@@ -1,0 +1,522 @@
+"""SiameseSimilarityRegressor: a trained, weight-shared twin network scoring ECG pairs."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._architectures import build_conv_encoder, check_conv_architecture
+from ._keras import KerasEstimatorMixin, import_keras
+
+#: Below this many samples per segment, ``encoder="auto"`` picks the dense encoder.
+_CONV_MIN_LENGTH = 32
+_METRICS = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "cosine_similarity": "cosine_similarity",
+}
+
+
+class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstimator):
+    """Weight-shared twin network that scores how alike two ECG segments are.
+
+    Each row of ``X`` is a pair ``[left | right]`` of two segments of ``d``
+    columns (as :func:`~sklearn_ecg.make_pairs` builds them); ``y`` says how
+    alike they are, 1 for the same person and 0 for different persons, or any
+    value in between. One encoder, with one set of weights, embeds both
+    segments; a head turns the two embeddings into one score.
+
+    The head is the one of the article this library grew from, made symmetric:
+    three paths, each Dense(``path_units``) with batch normalisation, dropout
+    and ReLU, take the squared difference of the embeddings, their element-wise
+    product, and the two embeddings concatenated; the concatenated path runs
+    on both orders ``[a, b]`` and ``[b, a]`` with shared weights and the two
+    results are averaged. The three paths are joined into
+    Dense(``merge_units``) with batch normalisation, dropout and ReLU, then one
+    output unit. Every part of the network is symmetric in the two segments, so
+    ``predict([a | b])`` equals ``predict([b | a])`` (to float rounding).
+
+    TensorFlow is imported when the model is fitted, used or unpickled, never
+    when it is created.
+
+    Parameters
+    ----------
+    encoder : {"auto", "dense", "conv"}, default="auto"
+        The twin encoder. ``"conv"`` is a 1-D convolutional encoder for beat- or
+        window-shaped segments (blocks of two Conv1D, pooling and dropout, a
+        global max-pool); ``"dense"`` a stack of Dense ReLU layers for feature
+        vectors. ``"auto"`` picks ``"conv"`` for 3-D ``X`` (pairs of
+        multi-lead segments) and for segments of at least 32 samples, and
+        ``"dense"`` otherwise. Either ends in a linear Dense layer of
+        ``embedding_dim`` units: the embedding.
+    embedding_dim : int, default=64
+        Size of the embedding of one segment (see :meth:`embed`).
+    conv_filters : tuple of int, default=(16, 32, 64)
+        Filters of each convolutional block (``encoder="conv"``).
+    kernel_size : int or tuple of int, default=(7, 5, 3)
+        Kernel size of each block's convolutions.
+    padding : {"same", "valid"}, default="same"
+        Padding of convolutions and pooling.
+    conv_dropout : float, default=0.1
+        Dropout after each pooled block but the last.
+    dense_units : tuple of int, default=(256, 128)
+        Units of the Dense ReLU layers of the dense encoder
+        (``encoder="dense"``).
+    path_units : int, default=64
+        Units of each of the head's three paths.
+    merge_units : int, default=256
+        Units of the Dense layer joining the three paths.
+    dropout : float, default=0.25
+        Dropout in the head.
+    loss : {"mse", "binary_crossentropy", "contrastive"}, default="mse"
+        Training loss. ``"mse"`` is the original's. ``"binary_crossentropy"``
+        treats the score as the probability of "same" and needs
+        ``bound_output=True``. ``"contrastive"`` is the loss of Hadsell, Chopra
+        and LeCun (2006) on the distance ``d = 1 - score``:
+        ``y d² + (1 - y) max(0, margin - d)²``; it needs ``bound_output=True``.
+        The last two need ``y`` in [0, 1].
+    margin : float, default=0.5
+        Margin of the contrastive loss: different pairs whose distance exceeds
+        it cost nothing.
+    bound_output : bool, default=False
+        Pass the output through a sigmoid so that scores lie in [0, 1]; without
+        it the output is linear, as in the original.
+    metrics : list of {"mse", "mae", "mape", "cosine_similarity"} or None, default=None
+        The original's metrics, computed every epoch on training (and
+        validation) data and recorded in ``history_``.
+    standardize : bool, default=True
+        Standardise segments with statistics learned in ``fit`` from both
+        halves of every pair (so that left and right are scaled alike): one
+        mean and standard deviation per column for the dense encoder, one for
+        all values for the convolutional encoder (which keeps each segment's
+        shape).
+    learning_rate : float, default=0.001
+        Adam's learning rate.
+    epochs : int, default=30
+        Maximum number of epochs (per call of ``fit``).
+    batch_size : int, default=128
+        Pairs per gradient step.
+    validation_fraction : float, default=0.1
+        Share of the training pairs held out (stratified when ``y`` has two
+        values) to decide early stopping.
+    early_stopping : bool, default=True
+        Stop when the validation loss has not improved for ``patience`` epochs
+        and restore the weights of the best epoch.
+    patience : int, default=5
+        Epochs without improvement before stopping.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next call of ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling and the validation
+        split. Two fits with the same int give identical predictions on CPU.
+        The seeding is undone after ``fit``.
+    verbose : int, default=0
+        Keras's progress output: 0 silent, 1 progress bar, 2 one line per epoch.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Columns of a pair row (``2 * d``).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame of string names.
+    segment_shape_ : tuple of int
+        ``(d, n_leads)`` of one segment as the network sees it.
+    encoder_ : str
+        The encoder used, ``"dense"`` or ``"conv"``.
+    mean_, scale_ : ndarray
+        The standardisation learned in ``fit`` (0 and 1 with
+        ``standardize=False``).
+    model_ : keras.Model
+        The trained twin network; its layers ``"encoder"`` and ``"head"`` are
+        the shared encoder and the scoring head.
+    history_ : dict of list
+        Loss and metrics per epoch, over all calls of ``fit``.
+    n_epochs_ : int
+        Epochs trained so far.
+
+    See Also
+    --------
+    sklearn_ecg.make_pairs : Same- and different-person pairs of segments.
+    sklearn_ecg.PairGroupKFold : Cross-validation with no person on both sides.
+    sklearn_ecg.metrics.equal_error_rate : Verification error of the scores.
+    sklearn_ecg.datasets.make_segments : Segments to pair, from records.
+
+    Notes
+    -----
+    Scaling pair rows with a scikit-learn scaler before this model would scale
+    the left and right halves differently and break the symmetry; use
+    ``standardize`` or normalise each segment before pairing (e.g.
+    :class:`~sklearn_ecg.BeatNormalizer`).
+
+    Bromley J, et al. Signature verification using a "Siamese" time delay neural
+    network. NIPS (1993). Hadsell R, Chopra S, LeCun Y. Dimensionality reduction
+    by learning an invariant mapping. CVPR (2006).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg import make_pairs
+    >>> from sklearn_ecg.neural import SiameseSimilarityRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> persons = np.repeat(np.arange(6), 10)
+    >>> X = rng.normal(size=(6, 8))[persons] + 0.1 * rng.normal(size=(60, 8))
+    >>> X_pairs, y, pair_groups = make_pairs(X, persons, n_pairs=200, random_state=0)
+    >>> model = SiameseSimilarityRegressor(embedding_dim=8, dense_units=(16,), epochs=5,
+    ...                                    bound_output=True, random_state=0)
+    >>> model.fit(X_pairs, y).predict(X_pairs[:3]).shape
+    (3,)
+    >>> model.embed(X[:4]).shape
+    (4, 8)
+    """
+
+    _parameter_constraints: dict = {
+        "encoder": [StrOptions({"auto", "dense", "conv"})],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "conv_filters": ["array-like"],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "padding": [StrOptions({"valid", "same"})],
+        "conv_dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_units": ["array-like"],
+        "path_units": [Interval(Integral, 1, None, closed="left")],
+        "merge_units": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "loss": [StrOptions({"mse", "binary_crossentropy", "contrastive"})],
+        "margin": [Interval(Real, 0, None, closed="neither")],
+        "bound_output": ["boolean"],
+        "metrics": [list, tuple, None],
+        "standardize": ["boolean"],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": [Interval(Integral, 0, 2, closed="both")],
+    }
+
+    def __init__(
+        self,
+        encoder="auto",
+        embedding_dim=64,
+        conv_filters=(16, 32, 64),
+        kernel_size=(7, 5, 3),
+        padding="same",
+        conv_dropout=0.1,
+        dense_units=(256, 128),
+        path_units=64,
+        merge_units=256,
+        dropout=0.25,
+        loss="mse",
+        margin=0.5,
+        bound_output=False,
+        metrics=None,
+        standardize=True,
+        learning_rate=0.001,
+        epochs=30,
+        batch_size=128,
+        validation_fraction=0.1,
+        early_stopping=True,
+        patience=5,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.encoder = encoder
+        self.embedding_dim = embedding_dim
+        self.conv_filters = conv_filters
+        self.kernel_size = kernel_size
+        self.padding = padding
+        self.conv_dropout = conv_dropout
+        self.dense_units = dense_units
+        self.path_units = path_units
+        self.merge_units = merge_units
+        self.dropout = dropout
+        self.loss = loss
+        self.margin = margin
+        self.bound_output = bound_output
+        self.metrics = metrics
+        self.standardize = standardize
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- checks -----------------------------------------------------------------
+
+    def _check_settings(self, segment_shape, y):
+        if self.loss != "mse" and not self.bound_output:
+            raise ValueError(f"loss={self.loss!r} needs bound_output=True (scores in [0, 1])")
+        if self.loss != "mse" and y is not None and (np.min(y) < 0 or np.max(y) > 1):
+            raise ValueError(
+                f"y must lie in [0, 1] for loss={self.loss!r}, got values in "
+                f"[{np.min(y):g}, {np.max(y):g}]"
+            )
+        for name in self.metrics or ():
+            if name not in _METRICS:
+                raise ValueError(f"metrics must be names among {sorted(_METRICS)}, got {name!r}")
+        units = tuple(self.dense_units)
+        if not all(isinstance(u, Integral) and u > 0 for u in units):
+            raise ValueError(f"dense_units must be a sequence of positive ints, got {self.dense_units!r}")
+        encoder = self.encoder
+        if encoder == "auto":
+            encoder = "conv" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
+        if encoder == "dense" and segment_shape[1] > 1:
+            raise ValueError(
+                "encoder='dense' takes 2-D X of feature vectors; 3-D X (pairs of multi-lead "
+                "segments) needs encoder='conv' or 'auto'"
+            )
+        if encoder == "conv":
+            check_conv_architecture(self.conv_filters, self.kernel_size, self.padding, segment_shape[0])
+        return encoder
+
+    def _split_pairs(self, X):
+        """Validated pair rows -> (left, right), each (n, d, n_leads), standardised."""
+        X = np.asarray(X, dtype="float32")
+        d = X.shape[1] // 2
+        left, right = X[:, :d], X[:, d:]
+        if X.ndim == 2:
+            left, right = left[..., None], right[..., None]
+        return self._scale(left), self._scale(right)
+
+    def _scale(self, segments):
+        return ((segments - self.mean_) / self.scale_).astype("float32")
+
+    def _check_segments(self, X):
+        """Validate single segments for :meth:`embed` and :meth:`score_pairs`."""
+        check_is_fitted(self)
+        X = check_array(X, allow_nd=True, dtype="float32")
+        d, leads = self.segment_shape_
+        expected = (d,) if leads == 1 else (d, leads)
+        if X.ndim != len(expected) + 1 or X.shape[1:] != expected:
+            raise ValueError(
+                f"X has segments of shape {X.shape[1:]}, but {type(self).__name__} is expecting "
+                f"segments of shape {expected} (one half of a pair row of {self.n_features_in_} "
+                "columns)"
+            )
+        if X.ndim == 2:
+            X = X[..., None]
+        return self._scale(X)
+
+    # -- model ------------------------------------------------------------------
+
+    def _build_keras_model(self):
+        keras = import_keras()
+        layers = keras.layers
+        shape = self.segment_shape_
+        if self.encoder_ == "conv":
+            kernels = check_conv_architecture(self.conv_filters, self.kernel_size, self.padding, shape[0])
+            encoder = build_conv_encoder(
+                keras, shape, tuple(int(f) for f in self.conv_filters), kernels,
+                self.padding, self.conv_dropout,
+            )
+        else:
+            encoder = keras.Sequential(name="encoder")
+            encoder.add(keras.Input(shape=shape))
+            encoder.add(layers.Flatten())
+            for units in self.dense_units:
+                encoder.add(layers.Dense(int(units), activation="relu"))
+        encoder.add(layers.Dense(self.embedding_dim, name="embedding"))
+
+        head = _build_head(keras, self.embedding_dim, self.path_units, self.merge_units,
+                           self.dropout, self.bound_output)
+        left = keras.Input(shape=shape, name="left")
+        right = keras.Input(shape=shape, name="right")
+        score = head([encoder(left), encoder(right)])
+        model = keras.Model([left, right], score, name="siamese")
+        model.compile(
+            optimizer=keras.optimizers.Adam(self.learning_rate),
+            loss=_loss(keras, self.loss, self.margin),
+            metrics=[_METRICS[m] for m in self.metrics or ()],
+        )
+        return model
+
+    # -- estimator API ------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the twin network on pairs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_pairs, 2 * d) or (n_pairs, 2 * n_samples, n_leads)
+            Pair rows ``[left | right]``; for 3-D ``X`` the two segments are
+            the first and second half of axis 1.
+        y : array-like of shape (n_pairs,)
+            Similarity of each pair: 1 same, 0 different, or any value in
+            between.
+        sample_weight : array-like of shape (n_pairs,), default=None
+            Weights of the pairs in the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted regressor.
+        """
+        refit = self.warm_start and hasattr(self, "model_")
+        if not refit:
+            self.__dict__.pop("model_", None)
+        X, y = validate_data(self, X, y, reset=not refit, allow_nd=True, dtype="float32",
+                             y_numeric=True)
+        if X.ndim > 3:
+            raise ValueError(f"X must be 2-D or 3-D (pairs, 2 * samples[, leads]), got shape {X.shape}")
+        if X.shape[1] % 2:
+            raise ValueError(
+                f"X must have an even number of columns, a pair row [left | right], got {X.shape[1]}"
+            )
+        d = X.shape[1] // 2
+        segment_shape = (d, X.shape[2] if X.ndim == 3 else 1)
+        if refit and segment_shape != self.segment_shape_:
+            raise ValueError("warm_start: X has a different shape than in the first fit")
+        encoder = self._check_settings(segment_shape, y)
+        if not refit:
+            self.segment_shape_ = segment_shape
+            self.encoder_ = encoder
+            segments = np.concatenate([X[:, :d], X[:, d:]]).reshape(-1, *segment_shape)
+            if not self.standardize:
+                self.mean_, self.scale_ = np.float32(0.0), np.float32(1.0)
+            elif encoder == "conv":
+                self.mean_ = np.float32(segments.mean(dtype=np.float64))
+                std = segments.std(dtype=np.float64)
+                self.scale_ = np.float32(std if std > 0 else 1.0)
+            else:
+                self.mean_ = segments.mean(axis=0, dtype=np.float64).astype("float32")
+                std = segments.std(axis=0, dtype=np.float64)
+                self.scale_ = np.where(std > 0, std, 1.0).astype("float32")
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        labels = np.unique(y)
+        stratify = y if labels.size == 2 else None
+        return self._fit_keras(self._split_pairs(X), y.astype("float32"),
+                               sample_weight=weights.astype("float32"), stratify=stratify)
+
+    def predict(self, X):
+        """Similarity score of each pair.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_pairs, 2 * d) or (n_pairs, 2 * n_samples, n_leads)
+            Pair rows ``[left | right]``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_pairs,)
+            Higher means more alike; in [0, 1] with ``bound_output=True``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
+        return self._predict_keras(self._split_pairs(X))[:, 0].astype(np.float64)
+
+    def embed(self, X):
+        """Embedding of single segments by the shared encoder.
+
+        Use it to index a gallery for identification, e.g. with
+        :class:`~sklearn.neighbors.KNeighborsClassifier`, or pass a gallery and
+        queries to :meth:`score_pairs`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, d) or (n_segments, n_samples, n_leads)
+            Segments shaped as one half of a pair row.
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_segments, embedding_dim)
+        """
+        segments = self._check_segments(X)
+        encoder = self.model_.get_layer("encoder")
+        return encoder.predict(segments, batch_size=max(self.batch_size, 1024),
+                               verbose=0).astype(np.float64)
+
+    def score_pairs(self, X, Y=None):
+        """Similarity of every segment of ``X`` with every segment of ``Y``.
+
+        Each segment is embedded once and the head scores all combinations, so
+        scoring ``n`` queries against a gallery of ``m`` costs ``n + m``
+        encoder passes instead of ``2 n m``. The scores are those of
+        :meth:`predict` on the corresponding pair rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments_X, d) or (n_segments_X, n_samples, n_leads)
+            Segments, e.g. queries.
+        Y : array-like of shape (n_segments_Y, d) or (n_segments_Y, n_samples, n_leads), default=None
+            Segments, e.g. a gallery; ``None`` scores ``X`` against itself.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_segments_X, n_segments_Y)
+        """
+        a = self.embed(X).astype("float32")
+        b = a if Y is None else self.embed(Y).astype("float32")
+        head = self.model_.get_layer("head")
+        left = np.repeat(a, len(b), axis=0)
+        right = np.tile(b, (len(a), 1))
+        scores = head.predict([left, right], batch_size=max(self.batch_size, 4096), verbose=0)
+        return scores[:, 0].astype(np.float64).reshape(len(a), len(b))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+def _build_head(keras, embedding_dim, path_units, merge_units, dropout, bound_output):
+    """The symmetric scoring head on two embeddings (a named sub-model, "head")."""
+    layers = keras.layers
+
+    def path(name):
+        dense = layers.Dense(path_units, name=f"{name}_dense")
+        norm = layers.BatchNormalization(name=f"{name}_norm")
+        drop = layers.Dropout(dropout, name=f"{name}_dropout")
+        relu = layers.Activation("relu", name=f"{name}_relu")
+        return lambda x: relu(drop(norm(dense(x))))
+
+    a = keras.Input(shape=(embedding_dim,), name="embedding_a")
+    b = keras.Input(shape=(embedding_dim,), name="embedding_b")
+    difference = layers.Subtract()([a, b])
+    squared = path("squared_difference")(layers.Multiply()([difference, difference]))
+    product = path("product")(layers.Multiply()([a, b]))
+    concatenated = path("concatenated")
+    both = layers.Average()([
+        concatenated(layers.Concatenate()([a, b])),
+        concatenated(layers.Concatenate()([b, a])),
+    ])
+    merged = layers.Concatenate()([squared, product, both])
+    merged = layers.Dense(merge_units, name="merge_dense")(merged)
+    merged = layers.BatchNormalization(name="merge_norm")(merged)
+    merged = layers.Dropout(dropout, name="merge_dropout")(merged)
+    merged = layers.Activation("relu", name="merge_relu")(merged)
+    output = layers.Dense(1, activation="sigmoid" if bound_output else None, name="score")(merged)
+    return keras.Model([a, b], output, name="head")
+
+
+def _loss(keras, name, margin):
+    if name == "mse":
+        return "mean_squared_error"
+    if name == "binary_crossentropy":
+        return "binary_crossentropy"
+
+    def contrastive(y_true, y_pred):
+        ops = keras.ops
+        y_true = ops.cast(ops.reshape(y_true, (-1,)), y_pred.dtype)
+        distance = 1.0 - ops.reshape(y_pred, (-1,))
+        # One loss per pair: Keras applies the sample weights and the mean.
+        return (y_true * ops.square(distance)
+                + (1.0 - y_true) * ops.square(ops.maximum(margin - distance, 0.0)))
+
+    return contrastive

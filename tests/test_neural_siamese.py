@@ -1,0 +1,236 @@
+"""Tests of SiameseSimilarityRegressor (tiny networks, few epochs)."""
+
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone, is_regressor
+from sklearn.model_selection import GridSearchCV
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_ecg import PairGroupKFold, make_pairs
+from sklearn_ecg.datasets import load_ecgid_sample, make_segments
+from sklearn_ecg.metrics import eer_scorer
+from sklearn_ecg.neural import SiameseSimilarityRegressor
+
+TINY = dict(embedding_dim=8, dense_units=(16,), conv_filters=(8,), kernel_size=3,
+            path_units=8, merge_units=16, batch_size=32, learning_rate=0.01)
+
+_ODD = (
+    "the check's X has an odd number of columns (1, 3 or 5), which cannot be a pair "
+    "row [left | right]; fit rejects it with a ValueError naming X. The property it "
+    "checks is tested below on pair rows"
+)
+EXPECTED_FAILURES = {
+    **dict.fromkeys([
+        "check_fit_score_takes_y", "check_dont_overwrite_parameters",
+        "check_estimators_dtypes", "check_sample_weights_list",
+        "check_pipeline_consistency", "check_estimators_nan_inf",
+        "check_estimators_pickle", "check_f_contiguous_array_estimator",
+        "check_supervised_y_2d", "check_methods_sample_order_invariance",
+        "check_methods_subset_invariance", "check_fit2d_1feature",
+        "check_dict_unchanged", "check_fit2d_predict1d",
+    ], _ODD),
+    "check_regressors_train": (
+        "R^2 > 0.5 on a generic regression problem (10 features read as two "
+        "segments of 5): a twin network is symmetric in its two halves, so it "
+        "cannot fit a target that depends on them asymmetrically"
+    ),
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch training: a pair of weight 2 and the same pair twice reach the "
+        "loss in different batches and validation splits, so the two fits differ by "
+        "training noise, not by a weighting error"
+    ),
+}
+
+
+@parametrize_with_checks(
+    [SiameseSimilarityRegressor(epochs=2, early_stopping=False, random_state=0, **TINY)],
+    expected_failed_checks=lambda est: EXPECTED_FAILURES,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def segments():
+    """Median beats of 5-s windows of the bundled ECG-ID sample: 10 persons."""
+    return make_segments(load_ecgid_sample(), window=5.0, n_samples=64)
+
+
+@pytest.fixture(scope="module")
+def pairs(segments):
+    return make_pairs(segments.X, segments.groups, n_pairs=200, random_state=0)
+
+
+def _swap(X_pairs):
+    d = X_pairs.shape[1] // 2
+    return np.hstack([X_pairs[:, d:], X_pairs[:, :d]])
+
+
+def test_is_a_regressor():
+    assert is_regressor(SiameseSimilarityRegressor())
+
+
+@pytest.mark.parametrize("encoder", ["dense", "conv"])
+def test_symmetric_on_random_input(encoder):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(80, 2 * 40))
+    y = rng.integers(0, 2, 80).astype(float)
+    model = SiameseSimilarityRegressor(encoder=encoder, epochs=2, random_state=0, **TINY).fit(X, y)
+    scores = model.predict(X)
+    assert np.ptp(scores) > 0  # not a constant output, which would be trivially symmetric
+    np.testing.assert_allclose(model.predict(_swap(X)), scores, rtol=0, atol=1e-6)
+
+
+def test_symmetric_on_real_input_and_embeddings(segments, pairs):
+    X_pairs, y, _ = pairs
+    model = SiameseSimilarityRegressor(epochs=3, bound_output=True, random_state=0, **TINY)
+    model.fit(X_pairs, y)
+    assert model.encoder_ == "conv"  # 64-sample beats
+    scores = model.predict(X_pairs)
+    assert np.all((scores >= 0) & (scores <= 1))
+    np.testing.assert_allclose(model.predict(_swap(X_pairs)), scores, rtol=0, atol=1e-6)
+    # embed and score_pairs give what predict gives on the pair rows
+    emb = model.embed(segments.X[:7])
+    assert emb.shape == (7, TINY["embedding_dim"]) and np.all(np.isfinite(emb))
+    matrix = model.score_pairs(segments.X[:3], segments.X[3:7])
+    rows = np.hstack([np.repeat(segments.X[:3], 4, axis=0), np.tile(segments.X[3:7], (3, 1))])
+    np.testing.assert_allclose(matrix, model.predict(rows).reshape(3, 4), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(model.score_pairs(segments.X[:5]), model.score_pairs(segments.X[:5]).T,
+                               rtol=0, atol=1e-6)
+
+
+def test_embeddings_feed_nearest_neighbours(segments, pairs):
+    X_pairs, y, _ = pairs
+    model = SiameseSimilarityRegressor(epochs=2, random_state=0, **TINY).fit(X_pairs, y)
+    knn = KNeighborsClassifier(1).fit(model.embed(segments.X), segments.groups)
+    assert knn.score(model.embed(segments.X), segments.groups) == 1.0  # each segment finds itself
+
+
+def test_grid_search_with_pair_groups(pairs):
+    X_pairs, y, pair_groups = pairs
+    search = GridSearchCV(
+        SiameseSimilarityRegressor(epochs=2, bound_output=True, random_state=0, **TINY),
+        {"loss": ["mse", "binary_crossentropy"]},
+        cv=PairGroupKFold(3), scoring=eer_scorer, n_jobs=2,
+    ).fit(X_pairs, y, groups=pair_groups)
+    assert search.best_params_["loss"] in ("mse", "binary_crossentropy")
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert np.all(search.cv_results_["mean_test_score"] <= 0)  # minus an error rate
+    assert is_regressor(search.best_estimator_)
+
+
+def test_seeded_fits_agree_and_unseeded_differ(pairs):
+    X_pairs, y, _ = pairs
+    model = SiameseSimilarityRegressor(epochs=2, random_state=3, **TINY)
+    first = clone(model).fit(X_pairs, y).predict(X_pairs)
+    second = clone(model).fit(X_pairs, y).predict(X_pairs)
+    np.testing.assert_array_equal(first, second)
+    a = clone(model).set_params(random_state=None).fit(X_pairs, y).predict(X_pairs)
+    b = clone(model).set_params(random_state=None).fit(X_pairs, y).predict(X_pairs)
+    assert not np.array_equal(a, b)
+
+
+def test_joblib_round_trip_in_a_new_process(tmp_path, segments, pairs):
+    X_pairs, y, _ = pairs
+    model = SiameseSimilarityRegressor(epochs=2, random_state=0, **TINY).fit(X_pairs, y)
+    path = tmp_path / "siamese.joblib"
+    joblib.dump(model, path)
+    np.save(tmp_path / "X.npy", X_pairs)
+    np.save(tmp_path / "S.npy", segments.X)
+    code = (
+        "import joblib, numpy as np, sys\n"
+        f"m = joblib.load({str(path)!r})\n"
+        f"np.save({str(tmp_path / 'p.npy')!r}, m.predict(np.load({str(tmp_path / 'X.npy')!r})))\n"
+        f"np.save({str(tmp_path / 'e.npy')!r}, m.embed(np.load({str(tmp_path / 'S.npy')!r})))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), model.predict(X_pairs))
+    np.testing.assert_array_equal(np.load(tmp_path / "e.npy"), model.embed(segments.X))
+
+
+def test_properties_the_odd_width_checks_cover(pairs):
+    """Pickle, lists, int dtype, order and subset invariance, NaN, 2-D y, on pair rows."""
+    X_pairs, y, _ = pairs
+    X, y = X_pairs[:120], y[:120]
+    model = SiameseSimilarityRegressor(epochs=1, random_state=0, **TINY)
+    params = model.get_params()
+    model.fit(X, y)
+    assert model.get_params() == params  # fit does not change parameters
+    scores = model.predict(X)
+    # sample order and subsets: each pair is scored on its own
+    order = np.random.default_rng(0).permutation(len(X))
+    np.testing.assert_allclose(model.predict(X[order]), scores[order], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(model.predict(X[:7]), scores[:7], rtol=0, atol=1e-6)
+    # F-ordered, list and integer input are accepted
+    np.testing.assert_allclose(model.predict(np.asfortranarray(X)), scores, rtol=0, atol=1e-6)
+    assert model.predict(X[:3].tolist()).shape == (3,)
+    clone(model).fit(np.round(X * 100).astype(int), y, sample_weight=list(np.ones(len(y))))
+    with pytest.raises(ValueError, match="NaN"):
+        clone(model).fit(np.where(np.eye(*X.shape, dtype=bool), np.nan, X), y)
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        model.predict(np.full_like(X[:2], np.inf))
+    with pytest.warns(Warning, match="column-vector y"):
+        clone(model).fit(X, y[:, None])
+    import pickle
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(model)).predict(X), scores)
+
+
+def test_bad_input_names_the_argument(pairs, segments):
+    X_pairs, y, _ = pairs
+    with pytest.raises(ValueError, match="even number of columns"):
+        SiameseSimilarityRegressor(**TINY).fit(X_pairs[:, 1:], y)
+    with pytest.raises(ValueError, match="needs bound_output=True"):
+        SiameseSimilarityRegressor(loss="contrastive", **TINY).fit(X_pairs, y)
+    with pytest.raises(ValueError, match=r"y must lie in \[0, 1\]"):
+        SiameseSimilarityRegressor(loss="binary_crossentropy", bound_output=True,
+                                   **TINY).fit(X_pairs, y * 2)
+    with pytest.raises(ValueError, match="metrics must be names"):
+        SiameseSimilarityRegressor(metrics=["accuracy"], **TINY).fit(X_pairs, y)
+    with pytest.raises(ValueError, match="encoder='dense' takes 2-D X"):
+        SiameseSimilarityRegressor(encoder="dense", **TINY).fit(X_pairs.reshape(200, -1, 2), y)
+    with pytest.raises(ValueError, match="loss"):
+        SiameseSimilarityRegressor(loss="hinge").fit(X_pairs, y)
+    model = SiameseSimilarityRegressor(epochs=1, **TINY).fit(X_pairs, y)
+    with pytest.raises(ValueError, match="expecting segments of shape"):
+        model.embed(X_pairs[:3])
+    with pytest.raises(ValueError, match="X has 10 features"):
+        model.predict(X_pairs[:, :10])
+
+
+def test_losses_and_metrics():
+    """The contrastive loss is Hadsell's on d = 1 - score; metrics land in history_."""
+    from sklearn_ecg.neural._keras import import_keras
+    from sklearn_ecg.neural._siamese import _loss
+
+    keras = import_keras()
+    loss = _loss(keras, "contrastive", 0.5)
+    y_true = np.array([1.0, 1.0, 0.0, 0.0], dtype="float32")
+    score = np.array([[0.9], [0.2], [0.9], [0.2]], dtype="float32")
+    d = 1 - score[:, 0]
+    expected = y_true * d**2 + (1 - y_true) * np.maximum(0.5 - d, 0) ** 2  # [.01, .64, .16, 0]
+    np.testing.assert_allclose(np.asarray(loss(y_true, score)), expected, rtol=1e-6)
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(64, 12)), rng.integers(0, 2, 64)
+    model = SiameseSimilarityRegressor(loss="contrastive", bound_output=True, epochs=2,
+                                       metrics=["mse", "mae", "mape", "cosine_similarity"],
+                                       random_state=0, **TINY).fit(X, y)
+    assert {"loss", "val_loss", "mean_absolute_error", "val_mean_squared_error",
+            "mean_absolute_percentage_error", "cosine_similarity"} <= set(model.history_)
+    assert model.n_epochs_ == 2 and all(len(v) == 2 for v in model.history_.values())
+
+
+def test_tensorflow_is_not_imported_until_fit():
+    code = (
+        "import sys\n"
+        "from sklearn.base import clone\n"
+        "from sklearn_ecg.neural import SiameseSimilarityRegressor\n"
+        "clone(SiameseSimilarityRegressor(embedding_dim=4))\n"
+        "assert 'tensorflow' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
