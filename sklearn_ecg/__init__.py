@@ -9,7 +9,7 @@ estimators import it when they are fitted, used or unpickled.
 
 __version__ = "0.1.0"
 
-from . import datasets, metrics, neural
+from . import datasets, inspection, metrics, neural
 from .model_selection import PairGroupKFold, PairGroupShuffleSplit, make_pairs
 from .neural import HeartbeatCNNClassifier, SiameseSimilarityRegressor
 from .preprocessing import BeatNormalizer, OutlierFilter
@@ -24,6 +24,7 @@ __all__ = [
     "RPeakSegmenter",
     "SiameseSimilarityRegressor",
     "datasets",
+    "inspection",
     "make_pairs",
     "metrics",
     "neural",

@@ -1,0 +1,663 @@
+"""Displays for similarity models: score histograms with the EER, similarity matrices.
+
+A similarity model (such as a Siamese network) scores pairs of ECG segments:
+high for two segments of the same person, low otherwise. :class:`SimilarityDisplay`
+shows how well the scores separate same-person from different-person pairs, and
+where the equal-error-rate threshold lies; :class:`SimilarityMatrixDisplay` shows
+the similarity of every pair of segments, ordered by person, so that each person
+should light up a block on the diagonal.
+"""
+
+import numpy as np
+from sklearn.metrics.pairwise import cosine_similarity, euclidean_distances
+from sklearn.utils import check_array
+from sklearn.utils.validation import check_consistent_length
+
+from ..metrics import equal_error_rate
+from ._base import check_matplotlib_support, style_kwargs
+
+# At most this many values of pair rows are built at once in
+# SimilarityMatrixDisplay.from_estimator (about 128 MB of float64).
+_PAIR_BUDGET = 2**24
+
+
+def _check_scores(scores, same):
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim == 2 and scores.shape[1] == 1:
+        scores = scores.ravel()
+    if scores.ndim != 1:
+        raise ValueError(f"scores must be 1-D, one per pair, got shape {scores.shape}")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("scores must be finite numbers, got NaN or infinite values")
+    same = np.asarray(same).ravel()
+    check_consistent_length(scores, same)
+    if same.dtype != bool:
+        if not np.isin(same, [0, 1]).all():
+            raise ValueError(
+                "same must be 1 (or True) for a same-person pair and 0 (or False) "
+                f"for a different-person pair, got values {np.unique(same)[:5]!r}"
+            )
+        same = same.astype(bool)
+    if same.all() or not same.any():
+        raise ValueError(
+            "same must hold both same-person (1) and different-person (0) pairs "
+            "to find the equal error rate"
+        )
+    return scores, same
+
+
+def _equal_error_rate(y_true, scores):
+    """Equal error rate and its threshold, after the display's input checks."""
+    scores, same = _check_scores(scores, y_true)
+    return equal_error_rate(same.astype(int), scores, return_threshold=True)
+
+
+class SimilarityDisplay:
+    """Histograms of the similarity scores of same-person and different-person pairs.
+
+    It is recommended to create one with :meth:`from_predictions` or
+    :meth:`from_estimator`, which also find the equal-error-rate threshold.
+    All parameters are stored as attributes.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_pairs,)
+        Similarity score of each pair, higher for more similar pairs.
+    same : array-like of bool or {0, 1} of shape (n_pairs,)
+        Whether each pair comes from one person.
+    eer : float, default=None
+        The equal error rate, shown in the legend.
+    threshold : float, default=None
+        The score threshold at the equal error rate, drawn as a vertical line;
+        None draws none.
+    name : str, default=None
+        The model's name, for the title.
+
+    Attributes
+    ----------
+    hist_same_ : matplotlib BarContainer
+        The bars of the same-person histogram.
+    hist_different_ : matplotlib BarContainer
+        The bars of the different-person histogram (same bins).
+    threshold_line_ : matplotlib Line2D or None
+        The EER threshold, None when ``threshold`` is None.
+    ax_ : matplotlib Axes
+        The axes.
+    figure_ : matplotlib Figure
+        The figure.
+
+    See Also
+    --------
+    SimilarityMatrixDisplay : Similarity of every pair of segments.
+    sklearn_ecg.model_selection.make_pairs : Same- and different-person pairs.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sklearn_ecg.inspection import SimilarityDisplay
+    >>> rng = np.random.default_rng(0)
+    >>> same = np.repeat([1, 0], 200)
+    >>> scores = np.clip(rng.normal(0.5 + 0.25 * (2 * same - 1), 0.15), 0, 1)
+    >>> disp = SimilarityDisplay.from_predictions(scores, same)
+    >>> [text.get_text() for text in disp.ax_.get_legend().get_texts()]
+    ['same person (200)', 'different persons (200)', 'EER 4.0% at 0.514']
+    >>> plt.close(disp.figure_)
+    """
+
+    def __init__(self, scores, same, *, eer=None, threshold=None, name=None):
+        self.scores = scores
+        self.same = same
+        self.eer = eer
+        self.threshold = threshold
+        self.name = name
+
+    def plot(
+        self,
+        ax=None,
+        *,
+        bins=30,
+        density=False,
+        title=None,
+        same_kw=None,
+        different_kw=None,
+        threshold_kw=None,
+    ):
+        """Draw both histograms on the same bins, and the threshold.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        bins : int or sequence of float, default=30
+            Number of bins, or their edges, shared by both histograms.
+        density : bool, default=False
+            Draw densities instead of counts, which compares the two shapes
+            when one kind of pair is far more numerous.
+        title : str, default=None
+            Title; None uses ``name``.
+        same_kw, different_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.hist`.
+        threshold_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.axvline`.
+
+        Returns
+        -------
+        display : SimilarityDisplay
+            The display, with its artists.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        scores = np.asarray(self.scores, dtype=float).ravel()
+        same = np.asarray(self.same).ravel().astype(bool)
+        check_consistent_length(scores, same)
+        if ax is None:
+            figure, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+        else:
+            figure = ax.figure
+        edges = np.histogram_bin_edges(scores, bins=bins)
+        common = {"bins": edges, "density": density, "alpha": 0.6}
+        _, _, self.hist_same_ = ax.hist(
+            scores[same],
+            **style_kwargs({**common, "color": "C0",
+                            "label": f"same person ({same.sum()})"}, same_kw),
+        )
+        _, _, self.hist_different_ = ax.hist(
+            scores[~same],
+            **style_kwargs({**common, "color": "C1",
+                            "label": f"different persons ({(~same).sum()})"},
+                           different_kw),
+        )
+        self.threshold_line_ = None
+        if self.threshold is not None:
+            label = f"threshold {self.threshold:.3g}" if self.eer is None else (
+                f"EER {100 * self.eer:.1f}% at {self.threshold:.3g}"
+            )
+            self.threshold_line_ = ax.axvline(
+                self.threshold,
+                **style_kwargs({"color": "k", "linestyle": "--", "linewidth": 1.5,
+                                "label": label}, threshold_kw),
+            )
+        default_title = "Similarity of same- and different-person pairs"
+        if self.name:
+            default_title = f"{self.name}: s{default_title[1:]}"
+        ax.set(
+            xlabel="similarity score",
+            ylabel="density" if density else "pairs",
+            title=default_title if title is None else title,
+        )
+        ax.legend(fontsize="small")
+        self.ax_ = ax
+        self.figure_ = figure
+        return self
+
+    @classmethod
+    def from_predictions(
+        cls,
+        scores,
+        same,
+        *,
+        name=None,
+        ax=None,
+        bins=30,
+        density=False,
+        title=None,
+        same_kw=None,
+        different_kw=None,
+        threshold_kw=None,
+    ):
+        """Plot the scores of pairs and the equal-error-rate threshold.
+
+        Parameters
+        ----------
+        scores : array-like of shape (n_pairs,)
+            Similarity score of each pair, higher for more similar pairs.
+        same : array-like of bool or {0, 1} of shape (n_pairs,)
+            Whether each pair comes from one person; both kinds must occur.
+        name : str, default=None
+            The model's name, for the title.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        bins : int or sequence of float, default=30
+            Bins shared by both histograms.
+        density : bool, default=False
+            Draw densities instead of counts.
+        title : str, default=None
+            Title; None uses ``name``.
+        same_kw, different_kw, threshold_kw : dict, default=None
+            Keywords for the histograms and the threshold; see :meth:`plot`.
+
+        Returns
+        -------
+        display : SimilarityDisplay
+            The display, with its artists. ``display.eer`` and
+            ``display.threshold`` hold the equal error rate and the score
+            threshold (a pair is accepted when its score is at least the
+            threshold) where the false acceptance and false rejection rates
+            are closest.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_predictions")
+        scores, same = _check_scores(scores, same)
+        eer, threshold = _equal_error_rate(same, scores)
+        display = cls(scores, same, eer=eer, threshold=threshold, name=name)
+        return display.plot(
+            ax=ax, bins=bins, density=density, title=title, same_kw=same_kw,
+            different_kw=different_kw, threshold_kw=threshold_kw,
+        )
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        X_pairs,
+        same,
+        *,
+        name=None,
+        ax=None,
+        bins=30,
+        density=False,
+        title=None,
+        same_kw=None,
+        different_kw=None,
+        threshold_kw=None,
+    ):
+        """Score pairs with a fitted similarity model and plot the scores.
+
+        Parameters
+        ----------
+        estimator : estimator
+            A fitted similarity model whose ``predict(X_pairs)`` returns one
+            score per pair row, higher for more similar pairs.
+        X_pairs : array-like of shape (n_pairs, 2 * n_features)
+            Pair rows ``[left | right]``, as
+            :func:`~sklearn_ecg.model_selection.make_pairs` builds them.
+        same : array-like of bool or {0, 1} of shape (n_pairs,)
+            Whether each pair comes from one person.
+        name : str, default=None
+            The model's name; None uses the estimator's class name.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        bins : int or sequence of float, default=30
+            Bins shared by both histograms.
+        density : bool, default=False
+            Draw densities instead of counts.
+        title : str, default=None
+            Title; None uses ``name``.
+        same_kw, different_kw, threshold_kw : dict, default=None
+            Keywords for the histograms and the threshold; see :meth:`plot`.
+
+        Returns
+        -------
+        display : SimilarityDisplay
+            The display, with its artists.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        scores = np.asarray(estimator.predict(X_pairs), dtype=float)
+        return cls.from_predictions(
+            scores, same, name=type(estimator).__name__ if name is None else name,
+            ax=ax, bins=bins, density=density, title=title, same_kw=same_kw,
+            different_kw=different_kw, threshold_kw=threshold_kw,
+        )
+
+
+def _group_blocks(groups):
+    """``(label, start, stop)`` of each run of equal consecutive groups."""
+    change = np.flatnonzero(groups[1:] != groups[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    stops = np.concatenate([change, [groups.size]])
+    return [(groups[a], int(a), int(b)) for a, b in zip(starts, stops)]
+
+
+class SimilarityMatrixDisplay:
+    """Pairwise similarity of segments as an image, segments grouped by person.
+
+    It is recommended to create one with :meth:`from_matrix`,
+    :meth:`from_embeddings` or :meth:`from_estimator`, which order the
+    segments by person. All parameters are stored as attributes.
+
+    Parameters
+    ----------
+    similarity : array-like of shape (n_segments, n_segments)
+        Similarity of each pair of segments, drawn as is (row ``i``, column
+        ``j``).
+    groups : array-like of shape (n_segments,), default=None
+        The person of each segment. Each run of equal consecutive values is
+        one block, labelled on both axes and framed by lines; the ``from_*``
+        methods sort the segments so that each person is one block.
+    similarity_name : str, default=None
+        What the values are, for the colour bar (e.g. ``"cosine
+        similarity"``); None says ``"similarity"``.
+
+    Attributes
+    ----------
+    im_ : matplotlib AxesImage
+        The image of the matrix.
+    boundary_lines_ : list of matplotlib Line2D
+        Horizontal and vertical lines between the blocks of persons.
+    colorbar_ : matplotlib Colorbar or None
+        The colour bar, None when not drawn.
+    ax_ : matplotlib Axes
+        The axes.
+    figure_ : matplotlib Figure
+        The figure.
+
+    See Also
+    --------
+    SimilarityDisplay : Scores of same- and different-person pairs.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sklearn_ecg.inspection import SimilarityMatrixDisplay
+    >>> rng = np.random.default_rng(0)
+    >>> groups = np.array(["ann", "bob", "ann", "bob", "cy", "cy"])
+    >>> centres = {"ann": [1, 0, 0], "bob": [0, 1, 0], "cy": [0, 0, 1]}
+    >>> embeddings = np.array([centres[g] for g in groups]) + 0.1 * rng.random((6, 3))
+    >>> disp = SimilarityMatrixDisplay.from_embeddings(embeddings, groups)
+    >>> disp.groups.tolist()
+    ['ann', 'ann', 'bob', 'bob', 'cy', 'cy']
+    >>> disp.im_.get_array().shape
+    (6, 6)
+    >>> plt.close(disp.figure_)
+    """
+
+    def __init__(self, similarity, *, groups=None, similarity_name=None):
+        self.similarity = similarity
+        self.groups = groups
+        self.similarity_name = similarity_name
+
+    def plot(
+        self, ax=None, *, cmap="viridis", colorbar=True, title=None, im_kw=None
+    ):
+        """Draw the matrix, with one labelled block per person.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        cmap : str or matplotlib Colormap, default="viridis"
+            Colour map of the image.
+        colorbar : bool, default=True
+            Whether to draw a colour bar.
+        title : str, default=None
+            Title; None gives the number of segments and persons.
+        im_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+        Returns
+        -------
+        display : SimilarityMatrixDisplay
+            The display, with its artists.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        matrix = _check_square(self.similarity)
+        n = matrix.shape[0]
+        if ax is None:
+            figure, ax = plt.subplots(figsize=(6.5, 5.5), layout="constrained")
+        else:
+            figure = ax.figure
+        self.im_ = ax.imshow(
+            matrix,
+            **style_kwargs({"cmap": cmap, "interpolation": "nearest"}, im_kw),
+        )
+        self.colorbar_ = None
+        if colorbar:
+            self.colorbar_ = figure.colorbar(self.im_, ax=ax)
+            self.colorbar_.set_label(self.similarity_name or "similarity")
+        self.boundary_lines_ = []
+        if self.groups is None:
+            default_title = f"Pairwise similarity of {n} segments"
+            ax.set(xlabel="segment", ylabel="segment")
+        else:
+            groups = np.asarray(self.groups, dtype=object).ravel()
+            check_consistent_length(matrix, groups)
+            blocks = _group_blocks(groups)
+            centres = [(start + stop - 1) / 2 for _, start, stop in blocks]
+            names = [str(label) for label, _, _ in blocks]
+            ax.set_xticks(centres, names, rotation=90 if len(blocks) > 6 else 0)
+            ax.set_yticks(centres, names)
+            for _, _, stop in blocks[:-1]:
+                for line in (ax.axhline, ax.axvline):
+                    self.boundary_lines_.append(
+                        line(stop - 0.5, color="white", linewidth=1.0)
+                    )
+            n_persons = len(set(groups.tolist()))
+            default_title = (
+                f"Pairwise similarity of {n} segments of {n_persons} "
+                f"person{'s' if n_persons != 1 else ''}"
+            )
+            ax.set(xlabel="segments by person", ylabel="segments by person")
+        ax.set_title(default_title if title is None else title)
+        self.ax_ = ax
+        self.figure_ = figure
+        return self
+
+    @classmethod
+    def from_matrix(
+        cls,
+        similarity,
+        groups=None,
+        *,
+        similarity_name=None,
+        ax=None,
+        cmap="viridis",
+        colorbar=True,
+        title=None,
+        im_kw=None,
+    ):
+        """Plot a similarity matrix, its segments sorted by person.
+
+        Parameters
+        ----------
+        similarity : array-like of shape (n_segments, n_segments)
+            Similarity of each pair of segments.
+        groups : array-like of shape (n_segments,), default=None
+            The person of each segment. Rows and columns are sorted by person
+            (sorted labels; the order of the segments of a person is kept).
+            None keeps the order and draws no blocks.
+        similarity_name : str, default=None
+            What the values are, for the colour bar.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        cmap : str or matplotlib Colormap, default="viridis"
+            Colour map of the image.
+        colorbar : bool, default=True
+            Whether to draw a colour bar.
+        title : str, default=None
+            Title; None gives the number of segments and persons.
+        im_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+        Returns
+        -------
+        display : SimilarityMatrixDisplay
+            The display, with the sorted matrix and groups as ``similarity``
+            and ``groups``.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_matrix")
+        matrix = _check_square(similarity)
+        if groups is not None:
+            groups = np.asarray(groups).ravel()
+            check_consistent_length(matrix, groups)
+            _, codes = np.unique(groups, return_inverse=True)
+            order = np.argsort(codes, kind="stable")
+            matrix, groups = matrix[np.ix_(order, order)], groups[order]
+        display = cls(matrix, groups=groups, similarity_name=similarity_name)
+        return display.plot(
+            ax=ax, cmap=cmap, colorbar=colorbar, title=title, im_kw=im_kw
+        )
+
+    @classmethod
+    def from_embeddings(
+        cls,
+        embeddings,
+        groups=None,
+        *,
+        metric="cosine",
+        ax=None,
+        cmap="viridis",
+        colorbar=True,
+        title=None,
+        im_kw=None,
+    ):
+        """Plot the pairwise similarity of embeddings, sorted by person.
+
+        Parameters
+        ----------
+        embeddings : array-like of shape (n_segments, n_dimensions)
+            One embedding per segment, e.g. the ``transform`` of an encoder.
+        groups : array-like of shape (n_segments,), default=None
+            The person of each segment; see :meth:`from_matrix`.
+        metric : {"cosine", "euclidean"}, default="cosine"
+            The cosine similarity, or minus the Euclidean distance (so that,
+            as for the cosine, brighter means more similar).
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        cmap : str or matplotlib Colormap, default="viridis"
+            Colour map of the image.
+        colorbar : bool, default=True
+            Whether to draw a colour bar.
+        title : str, default=None
+            Title; None gives the number of segments and persons.
+        im_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+        Returns
+        -------
+        display : SimilarityMatrixDisplay
+            The display, with its artists.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_embeddings")
+        embeddings = check_array(embeddings, input_name="embeddings")
+        if metric == "cosine":
+            matrix, name = cosine_similarity(embeddings), "cosine similarity"
+        elif metric == "euclidean":
+            matrix = -euclidean_distances(embeddings)
+            name = "minus Euclidean distance"
+        else:
+            raise ValueError(
+                f"metric must be 'cosine' or 'euclidean', got {metric!r}"
+            )
+        return cls.from_matrix(
+            matrix, groups, similarity_name=name, ax=ax, cmap=cmap,
+            colorbar=colorbar, title=title, im_kw=im_kw,
+        )
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        groups=None,
+        *,
+        response_method="auto",
+        metric="cosine",
+        ax=None,
+        cmap="viridis",
+        colorbar=True,
+        title=None,
+        im_kw=None,
+    ):
+        """Plot how a fitted similarity model scores every pair of segments.
+
+        Parameters
+        ----------
+        estimator : estimator
+            A fitted similarity model.
+        X : array-like of shape (n_segments, n_features)
+            One segment per row.
+        groups : array-like of shape (n_segments,), default=None
+            The person of each segment; see :meth:`from_matrix`.
+        response_method : {"auto", "score_pairs", "predict", "transform"}, \
+                default="auto"
+            How the matrix is computed:
+
+            - ``"score_pairs"``: ``estimator.score_pairs(X)``, which returns
+              the ``(n_segments, n_segments)`` matrix of scores (as
+              :class:`~sklearn_ecg.neural.SiameseSimilarityRegressor` does,
+              embedding each segment once);
+            - ``"predict"``: ``estimator.predict`` on each pair row
+              ``[X[i] | X[j]]`` (all ``n_segments ** 2`` of them, in chunks;
+              rows are joined along axis 1, so 3-D segments work too);
+            - ``"transform"``: ``estimator.transform(X)`` embeds the
+              segments, which are compared with ``metric``.
+
+            ``"auto"`` takes the first of these that the estimator has.
+        metric : {"cosine", "euclidean"}, default="cosine"
+            How embeddings are compared, for ``"transform"``.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        cmap : str or matplotlib Colormap, default="viridis"
+            Colour map of the image.
+        colorbar : bool, default=True
+            Whether to draw a colour bar.
+        title : str, default=None
+            Title; None gives the number of segments and persons.
+        im_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+        Returns
+        -------
+        display : SimilarityMatrixDisplay
+            The display, with its artists.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        methods = ("score_pairs", "predict", "transform")
+        if response_method == "auto":
+            available = [m for m in methods if callable(getattr(estimator, m, None))]
+            if not available:
+                raise ValueError(
+                    f"{type(estimator).__name__} has none of {list(methods)}: it "
+                    "is not a similarity model or an encoder"
+                )
+            response_method = available[0]
+        if response_method not in methods:
+            raise ValueError(
+                "response_method must be 'auto', 'score_pairs', 'predict' or "
+                f"'transform', got {response_method!r}"
+            )
+        if response_method == "transform":
+            return cls.from_embeddings(
+                estimator.transform(X), groups, metric=metric, ax=ax, cmap=cmap,
+                colorbar=colorbar, title=title, im_kw=im_kw,
+            )
+        if response_method == "score_pairs":
+            matrix = estimator.score_pairs(X)
+        else:
+            X = np.asarray(X)
+            if X.ndim < 2:
+                raise ValueError(
+                    f"X must hold one segment per row, got shape {X.shape}"
+                )
+            n = X.shape[0]
+            left, right = np.divmod(np.arange(n * n), n)
+            chunk = max(1, _PAIR_BUDGET // (2 * int(np.prod(X.shape[1:]))))
+            matrix = np.concatenate([
+                np.asarray(
+                    estimator.predict(np.concatenate(
+                        [X[left[k:k + chunk]], X[right[k:k + chunk]]], axis=1
+                    )),
+                    dtype=float,
+                ).ravel()
+                for k in range(0, n * n, chunk)
+            ]).reshape(n, n)
+        return cls.from_matrix(
+            matrix, groups,
+            similarity_name=f"{type(estimator).__name__} score", ax=ax, cmap=cmap,
+            colorbar=colorbar, title=title, im_kw=im_kw,
+        )
+
+
+def _check_square(similarity):
+    matrix = check_array(similarity, dtype=np.float64, input_name="similarity",
+                         ensure_all_finite="allow-nan")
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(
+            "similarity must be a square matrix (n_segments, n_segments), got "
+            f"shape {matrix.shape}"
+        )
+    return matrix
