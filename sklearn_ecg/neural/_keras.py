@@ -24,6 +24,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 _SEED_MAX = 2**31 - 1
+# Compiling a training step costs seconds; a fit of at most this many steps runs
+# faster eagerly. The choice depends on the data size only, so seeded fits agree.
+EAGER_MAX_STEPS = 30
 # Seeding swaps process-wide state; fits in several threads take turns.
 _GLOBAL_STATE_LOCK = threading.RLock()
 
@@ -143,16 +146,22 @@ class KerasEstimatorMixin:
                 ))
             else:
                 arrays = _take(arrays, None)
-            history = self.model_.fit(
-                _unwrap(arrays), targets,
-                sample_weight=weights,
-                batch_size=self.batch_size,
-                epochs=self.epochs,
-                validation_data=validation,
-                callbacks=callbacks,
-                shuffle=True,
-                verbose=self.verbose,
-            )
+            steps = -(-len(targets) // self.batch_size) * self.epochs
+            self.model_.run_eagerly = steps <= EAGER_MAX_STEPS
+            try:
+                history = self.model_.fit(
+                    _unwrap(arrays), targets,
+                    sample_weight=weights,
+                    batch_size=self.batch_size,
+                    epochs=self.epochs,
+                    validation_data=validation,
+                    callbacks=callbacks,
+                    shuffle=True,
+                    verbose=self.verbose,
+                )
+            finally:
+                # Predictions always run compiled, as they do after unpickling.
+                self.model_.run_eagerly = False
         for key, values in history.history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
         self.n_epochs_ = len(self.history_.get("loss", []))
