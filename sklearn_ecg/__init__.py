@@ -11,12 +11,13 @@ __version__ = "0.1.0"
 
 from . import datasets, inspection, metrics, neural
 from .model_selection import PairGroupKFold, PairGroupShuffleSplit, make_pairs
-from .neural import HeartbeatCNNClassifier, SiameseSimilarityRegressor
+from .neural import ContrastiveEncoder, HeartbeatCNNClassifier, SiameseSimilarityRegressor
 from .preprocessing import BeatNormalizer, OutlierFilter
 from .segmentation import RPeakSegmenter
 
 __all__ = [
     "BeatNormalizer",
+    "ContrastiveEncoder",
     "HeartbeatCNNClassifier",
     "OutlierFilter",
     "PairGroupKFold",

@@ -6,6 +6,12 @@ when they are fitted, used or unpickled.
 
 from ._architectures import PretrainedEncoder
 from ._classifier import HeartbeatCNNClassifier
+from ._contrastive import ContrastiveEncoder
 from ._siamese import SiameseSimilarityRegressor
 
-__all__ = ["HeartbeatCNNClassifier", "PretrainedEncoder", "SiameseSimilarityRegressor"]
+__all__ = [
+    "ContrastiveEncoder",
+    "HeartbeatCNNClassifier",
+    "PretrainedEncoder",
+    "SiameseSimilarityRegressor",
+]

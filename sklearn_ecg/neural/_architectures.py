@@ -44,12 +44,15 @@ def check_conv_architecture(conv_filters, kernel_size, padding, input_length):
     return kernels
 
 
-def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, conv_dropout):
+def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, conv_dropout,
+                       global_pooling=True):
     """The beat encoder: blocks of two Conv1D, max-pooling and dropout, then a global max.
 
     With the defaults of :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier` this is
     the 1-D CNN of the MIT-BIH beat classifier (Conv1D 16-16 kernel 5, three
     blocks of Conv1D 32-32 kernel 3, Conv1D 256-256 kernel 3, global max-pool).
+    With ``global_pooling=False`` the global max is left out and the encoder
+    returns the feature sequence, for a recurrent or attention layer on top.
     """
     layers = keras.layers
     encoder = keras.Sequential(name="encoder")
@@ -60,7 +63,8 @@ def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, c
         if i < len(conv_filters) - 1:
             encoder.add(layers.MaxPooling1D(2, padding=padding))
             encoder.add(layers.Dropout(conv_dropout))
-    encoder.add(layers.GlobalMaxPooling1D())
+    if global_pooling:
+        encoder.add(layers.GlobalMaxPooling1D())
     return encoder
 
 

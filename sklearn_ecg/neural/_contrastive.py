@@ -1,0 +1,606 @@
+"""ContrastiveEncoder: self-supervised (SimCLR) pretraining of an ECG encoder, as a transformer.
+
+The encoder learns from unlabelled segments: two randomly augmented views of
+each segment are pulled together and pushed away from the views of the other
+segments of the batch (the NT-Xent loss). The views are drawn in NumPy from the
+estimator's own generator, fresh for every batch, and fed to a compiled
+TensorFlow train step; the rest (seeding, pickling by weights, TensorFlow
+imported only when needed) is the Keras base's.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._architectures import PretrainedEncoder, build_conv_encoder, check_conv_architecture
+from ._augment import augment, check_augmentations
+from ._keras import (
+    _SEED_MAX,
+    EAGER_MAX_STEPS,
+    KerasEstimatorMixin,
+    import_keras,
+    training_context,
+)
+
+
+class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, KerasEstimatorMixin,
+                         BaseEstimator):
+    """Self-supervised contrastive encoder of ECG segments (SimCLR), for few labels.
+
+    ``fit`` learns an encoder from unlabelled segments (beats, or windows of a
+    few beats) and ignores ``y``: two augmented views of each segment pass
+    through the encoder and a projection head, and the NT-Xent loss makes the
+    two views of one segment more alike than the views of all other segments of
+    the batch. ``transform`` returns the encoder's embeddings, for a simple
+    model trained on the few segments that have labels (a logistic
+    regression), or the encoder initialises a
+    :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier` (``export_encoder``).
+
+    The views are drawn from the estimator's own NumPy generator, fresh for
+    every batch of every epoch (:meth:`draw_views` shows them). TensorFlow is
+    imported when the encoder is fitted, used or unpickled, never when it is
+    created.
+
+    Parameters
+    ----------
+    encoder : {"cnn", "cnn_lstm", "cnn_transformer"}, default="cnn"
+        The network that embeds a segment: the convolutional blocks of
+        :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier` with a global max
+        over time (``"cnn"``, the only one ``export_encoder`` can hand to the
+        classifier), or the same blocks followed by an LSTM (``"cnn_lstm"``)
+        or by self-attention layers with learned positions and a global
+        average (``"cnn_transformer"``).
+    conv_filters : tuple of int, default=(16, 32, 32, 32, 256)
+        Filters of each convolutional block (two Conv1D each; every block but
+        the last ends with max-pooling and dropout).
+    kernel_size : int or tuple of int, default=(5, 3, 3, 3, 3)
+        Kernel size of each block's convolutions.
+    padding : {"valid", "same"}, default="valid"
+        Padding of convolutions and pooling; ``"valid"`` needs segments long
+        enough for the stack (about 90 samples with the defaults).
+    conv_dropout : float, default=0.1
+        Dropout after each pooled block (and in the attention layers).
+    lstm_units : int, default=64
+        Units of the LSTM of ``encoder="cnn_lstm"``.
+    attention_heads : int, default=4
+        Heads of each self-attention layer of ``encoder="cnn_transformer"``.
+    attention_layers : int, default=1
+        Self-attention layers (each with a feed-forward block) of
+        ``encoder="cnn_transformer"``.
+    embedding_dim : int or None, default=64
+        Width of the embedding: a linear projection of the encoder's pooled
+        features. None uses the pooled features themselves (as wide as the
+        last block of ``conv_filters``, or ``lstm_units``).
+    projection_units : tuple of int, default=(128, 64)
+        Dense layers of the projection head (ReLU between them, the last
+        linear) on which the loss is computed; used in training only.
+    augmentations : str, sequence or dict, default=("time_warp", "zero_mask", "noise")
+        What turns a segment into a view: applied in order, each to a view
+        with its probability ``p``. Items are names, or ``(name, params)``
+        pairs where ``params`` overrides some defaults (a dict of name to
+        params works too):
+
+        - ``"time_warp"`` (``n_segments=4``, ``stretch=0.2``): the segment cut
+          into equal pieces, alternately stretched and squeezed by up to
+          ``stretch``, resampled to its length;
+        - ``"permute"`` (``n_segments=4``): the pieces in a random order;
+        - ``"zero_mask"`` (``fraction=0.2``): a contiguous block set to zero;
+        - ``"dropout"`` (``rate=0.1``): single samples set to zero;
+        - ``"noise"`` (``scale=0.1``): Gaussian noise with ``scale`` times the
+          segment's standard deviation.
+
+        Every augmentation also takes ``p`` (default 1.0).
+    views : {"augmented", "adjacent_halves"}, default="augmented"
+        What makes the two views of a segment: two augmentations of the whole
+        segment (SimCLR), or its first and second halves, each augmented (the
+        temporal contrast of CLOCS, for windows longer than one beat: adjacent
+        stretches of one recording share its patient and rhythm). With
+        ``"adjacent_halves"`` the encoder sees half-segments, and
+        ``transform`` returns the mean embedding of a segment's two halves.
+    temperature : float, default=0.1
+        Temperature of the NT-Xent loss: lower values weigh the hardest
+        negatives more.
+    learning_rate : float, default=0.001
+        Adam's learning rate.
+    epochs : int, default=20
+        Epochs per call of ``fit``.
+    batch_size : int, default=256
+        Segments per gradient step (each gives two views); every other segment
+        of a batch is a negative, so larger batches make a harder task.
+    warm_start : bool, default=False
+        Continue training the fitted network (optimizer state and view
+        generator included, also after unpickling) on the next call of ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling and the views. Two fits
+        with the same int give identical embeddings on CPU. The seeding is
+        undone after ``fit``.
+    verbose : int, default=0
+        1 or 2: print the loss after every epoch.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns of ``X`` (samples per segment for 3-D input).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame of string names.
+    beat_shape_ : tuple of int
+        ``(n_samples, n_leads)`` of one segment as given to ``fit``.
+    input_shape_ : tuple of int
+        ``(n_samples, n_leads)`` the encoder sees: ``beat_shape_``, or half
+        of it with ``views="adjacent_halves"``.
+    model_ : keras.Model
+        The network in training: segment to (embedding, projection); its
+        layer ``"embedder"`` maps a segment to its embedding.
+    history_ : dict of list
+        ``loss`` (NT-Xent) per epoch, over all calls of ``fit``.
+    n_epochs_ : int
+        Epochs trained so far.
+
+    See Also
+    --------
+    sklearn_ecg.neural.HeartbeatCNNClassifier : Takes ``export_encoder()`` as
+        ``pretrained`` to fine-tune the encoder with labels.
+    sklearn_ecg.BeatNormalizer : Min-max normalisation and resampling of beats.
+
+    Notes
+    -----
+    The two views of a batch of ``B`` segments make ``2B`` embeddings; each has
+    one positive (its partner) and ``2B - 2`` negatives, and the loss is the
+    cross-entropy of finding the positive by cosine similarity divided by
+    ``temperature``. Training runs for ``epochs`` epochs with no early stopping:
+    the loss on held-out segments depends on the random views and batches, and
+    says little about the embeddings' later use.
+
+    Chen T, Kornblith S, Norouzi M, Hinton G. A simple framework for
+    contrastive learning of visual representations. ICML (2020).
+    Sarkar P, Etemad A. Self-supervised ECG representation learning for
+    emotion recognition. IEEE Trans Affective Computing (2020).
+    Kiyasseh D, Zhu T, Clifton DA. CLOCS: Contrastive learning of cardiac
+    signals across space, time, and patients. ICML (2021).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.neural import ContrastiveEncoder
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.linspace(0, 1, 64)
+    >>> X = np.vstack([np.exp(-((t - c) ** 2) / 0.002) for c in rng.uniform(0.3, 0.7, 40)])
+    >>> enc = ContrastiveEncoder(conv_filters=(8, 8), kernel_size=5, embedding_dim=4,
+    ...                          projection_units=(8,), epochs=2, batch_size=16,
+    ...                          random_state=0).fit(X)
+    >>> enc.transform(X).shape
+    (40, 4)
+    >>> enc.get_feature_names_out()[:2].tolist()
+    ['contrastiveencoder0', 'contrastiveencoder1']
+    """
+
+    _parameter_constraints: dict = {
+        "encoder": [StrOptions({"cnn", "cnn_lstm", "cnn_transformer"})],
+        "conv_filters": ["array-like"],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "padding": [StrOptions({"valid", "same"})],
+        "conv_dropout": [Interval(Real, 0, 1, closed="left")],
+        "lstm_units": [Interval(Integral, 1, None, closed="left")],
+        "attention_heads": [Interval(Integral, 1, None, closed="left")],
+        "attention_layers": [Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "projection_units": ["array-like"],
+        "augmentations": [str, list, tuple, dict],
+        "views": [StrOptions({"augmented", "adjacent_halves"})],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": [Interval(Integral, 0, 2, closed="both")],
+    }
+
+    def __init__(
+        self,
+        encoder="cnn",
+        conv_filters=(16, 32, 32, 32, 256),
+        kernel_size=(5, 3, 3, 3, 3),
+        padding="valid",
+        conv_dropout=0.1,
+        lstm_units=64,
+        attention_heads=4,
+        attention_layers=1,
+        embedding_dim=64,
+        projection_units=(128, 64),
+        augmentations=("time_warp", "zero_mask", "noise"),
+        views="augmented",
+        temperature=0.1,
+        learning_rate=0.001,
+        epochs=20,
+        batch_size=256,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.encoder = encoder
+        self.conv_filters = conv_filters
+        self.kernel_size = kernel_size
+        self.padding = padding
+        self.conv_dropout = conv_dropout
+        self.lstm_units = lstm_units
+        self.attention_heads = attention_heads
+        self.attention_layers = attention_layers
+        self.embedding_dim = embedding_dim
+        self.projection_units = projection_units
+        self.augmentations = augmentations
+        self.views = views
+        self.temperature = temperature
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- views --------------------------------------------------------------------
+
+    def _checked_augmentations(self):
+        checked = check_augmentations(self.augmentations)
+        if not checked and self.views == "augmented":
+            raise ValueError(
+                "augmentations is empty, so both views of a segment would be the same "
+                "segment; name at least one augmentation, or use views='adjacent_halves'"
+            )
+        return checked
+
+    def _draw_views(self, segments, rng):
+        """Two views of each of ``segments`` (n, length, leads), drawn from ``rng``."""
+        augmentations = self._checked_augmentations()
+        if self.views == "adjacent_halves":
+            half = segments.shape[1] // 2
+            first, second = segments[:, :half], segments[:, half : 2 * half]
+        else:
+            first = second = segments
+        return augment(first, rng, augmentations), augment(second, rng, augmentations)
+
+    def draw_views(self, X, random_state=None):
+        """Draw two views of each segment, as ``fit`` does for every batch.
+
+        Needs no fitting and no TensorFlow: use it to see what the
+        augmentations do to your segments.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
+            Segments.
+        random_state : int, numpy.random.Generator or None, default=None
+            Where the random choices come from; a Generator is advanced, as
+            ``fit`` advances its own from batch to batch.
+
+        Returns
+        -------
+        first, second : ndarray of float32
+            The two views, shaped like ``X`` (with half the samples for
+            ``views="adjacent_halves"``).
+        """
+        self._validate_params()
+        X = check_array(X, allow_nd=True, dtype="float32", ensure_min_features=1)
+        if X.ndim > 3:
+            raise ValueError(f"X must be 2-D or 3-D (segments, samples[, leads]), got shape {X.shape}")
+        if self.views == "adjacent_halves" and X.shape[1] < 2:
+            raise ValueError("views='adjacent_halves' needs segments of at least 2 samples")
+        segments = X if X.ndim == 3 else X[:, :, None]
+        first, second = self._draw_views(segments, np.random.default_rng(random_state))
+        if X.ndim == 2:
+            return first[:, :, 0], second[:, :, 0]
+        return first, second
+
+    # -- model --------------------------------------------------------------------
+
+    def _input_shape(self, beat_shape):
+        if self.views == "adjacent_halves":
+            return (beat_shape[0] // 2, beat_shape[1])
+        return tuple(beat_shape)
+
+    def _architecture(self, input_length):
+        kernels = check_conv_architecture(self.conv_filters, self.kernel_size, self.padding,
+                                          input_length)
+        return {
+            "conv_filters": tuple(int(f) for f in self.conv_filters),
+            "kernel_size": tuple(int(k) for k in kernels),
+            "padding": self.padding,
+            "conv_dropout": float(self.conv_dropout),
+        }
+
+    def _projection_units(self):
+        units = tuple(self.projection_units)
+        if not units or not all(isinstance(u, Integral) and u > 0 for u in units):
+            raise ValueError(
+                "projection_units must be a non-empty sequence of positive ints, "
+                f"got {self.projection_units!r}"
+            )
+        return tuple(int(u) for u in units)
+
+    def _build_keras_model(self):
+        keras = import_keras()
+        return build_contrastive_model(
+            keras, self.input_shape_, encoder=self.encoder,
+            architecture=self._architecture(self.input_shape_[0]),
+            lstm_units=self.lstm_units, attention_heads=self.attention_heads,
+            attention_layers=self.attention_layers, embedding_dim=self.embedding_dim,
+            projection_units=self._projection_units(), learning_rate=self.learning_rate,
+        )
+
+    @property
+    def _n_features_out(self):
+        return int(self.model_.get_layer("embedder").output.shape[-1])
+
+    def export_encoder(self):
+        """The pretrained convolutional encoder, to initialise a classifier.
+
+        Returns
+        -------
+        encoder : PretrainedEncoder
+            Weights and architecture of the convolutional blocks (the
+            embedding layer and projection head stay behind); pass it as
+            :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`'s ``pretrained``
+            with the same ``conv_filters``, ``kernel_size`` and ``padding``,
+            for segments of ``input_shape_``.
+
+        Raises
+        ------
+        ValueError
+            For ``encoder="cnn_lstm"`` or ``"cnn_transformer"``: the classifier
+            has no recurrent or attention layers to receive them.
+        """
+        check_is_fitted(self)
+        if self.encoder != "cnn":
+            raise ValueError(
+                f"export_encoder needs encoder='cnn', got encoder={self.encoder!r}: "
+                "HeartbeatCNNClassifier has no recurrent or attention layers to take its "
+                "weights; use transform() for embeddings instead"
+            )
+        conv = self.model_.get_layer("embedder").get_layer("encoder")
+        return PretrainedEncoder(
+            self._architecture(self.input_shape_[0]), self.input_shape_, conv.get_weights(),
+            "ContrastiveEncoder",
+        )
+
+    # -- estimator API --------------------------------------------------------------
+
+    def _segments(self, X):
+        """Validated X as (n, length, leads) float32, checked against the fitted shape."""
+        X = np.asarray(X, dtype="float32")
+        segments = X if X.ndim == 3 else X[:, :, None]
+        if hasattr(self, "beat_shape_") and segments.shape[1:] != self.beat_shape_:
+            raise ValueError(
+                f"X has segments of shape {segments.shape[1:]}, but this encoder was fitted "
+                f"on segments of shape {self.beat_shape_}"
+            )
+        return segments
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Pretrain the encoder on unlabelled segments.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
+            Segments: beats, or windows of a few beats.
+        y : None
+            Ignored: the training is self-supervised.
+
+        Returns
+        -------
+        self : object
+            The fitted encoder.
+        """
+        refit = self.warm_start and hasattr(self, "model_")
+        if not refit:
+            # A fit that fails leaves the encoder unfitted, never an old network.
+            self.__dict__.pop("model_", None)
+        X = validate_data(self, X, reset=not refit, allow_nd=True, dtype="float32")
+        if X.ndim > 3:
+            raise ValueError(f"X must be 2-D or 3-D (segments, samples[, leads]), got shape {X.shape}")
+        if X.shape[0] < 2:
+            raise ValueError(
+                f"X has {X.shape[0]} sample; contrastive training needs at least 2 samples, "
+                "since the other segments of a batch are the negatives"
+            )
+        beat_shape = (int(X.shape[1]), int(X.shape[2]) if X.ndim == 3 else 1)
+        if refit and beat_shape != self.beat_shape_:
+            raise ValueError(
+                f"warm_start: X has segments of shape {beat_shape}, but the fitted encoder "
+                f"takes {self.beat_shape_}"
+            )
+        if self.views == "adjacent_halves" and beat_shape[0] < 2:
+            raise ValueError("views='adjacent_halves' needs segments of at least 2 samples")
+        # Everything is checked before TensorFlow is imported.
+        self._checked_augmentations()
+        self._architecture(self._input_shape(beat_shape)[0])
+        self._projection_units()
+        self.beat_shape_ = beat_shape
+        self.input_shape_ = self._input_shape(beat_shape)
+        segments = self._segments(X)
+        with training_context(self.random_state):
+            if refit:
+                model = self.model_
+            else:
+                model = self._build_keras_model()
+                self.history_ = {"loss": []}
+                # The views' own generator, seeded under the training context.
+                self._views_rng = np.random.default_rng(np.random.randint(_SEED_MAX))
+            losses = _train(self, model, segments, self._views_rng)
+        self.model_ = model
+        self.history_["loss"].extend(losses)
+        self.n_epochs_ = len(self.history_["loss"])
+        return self
+
+    def transform(self, X):
+        """Embed each segment.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
+            Segments, shaped as in ``fit``.
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_segments, embedding_dim)
+            One row per segment (the pooled features' width when
+            ``embedding_dim=None``).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
+        segments = self._segments(X)
+        if self.views == "adjacent_halves":
+            half = self.input_shape_[0]
+            first = self._embed(segments[:, :half])
+            second = self._embed(segments[:, half : 2 * half])
+            return (first + second) / 2
+        return self._embed(segments)
+
+    def _embed(self, segments):
+        embedder = self.model_.get_layer("embedder")
+        batch_size = max(self.batch_size, 1024)
+        if len(segments) <= batch_size:
+            # One batch: a direct call costs milliseconds, predict() a graph trace.
+            return np.asarray(embedder(segments, training=False), dtype=np.float64)
+        return embedder.predict(segments, batch_size=batch_size, verbose=0).astype(np.float64)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+
+def _train(estimator, model, segments, rng):
+    """Run ``estimator.epochs`` epochs over ``segments``; return the mean loss of each."""
+    n = len(segments)
+    # Batches of nearly equal size (never a last batch of one segment, which has
+    # no negative), with fresh views for each.
+    n_batches = -(-n // min(estimator.batch_size, n))
+    # As in KerasEstimatorMixin: a fit of a few steps runs eagerly.
+    compiled = estimator.epochs * n_batches > EAGER_MAX_STEPS
+    step = make_train_step(model, estimator.temperature, compiled=compiled)
+    losses = []
+    for epoch in range(estimator.epochs):
+        total = 0.0
+        for index in np.array_split(rng.permutation(n), n_batches):
+            first, second = estimator._draw_views(segments[index], rng)
+            total += float(step(first, second)) * len(index)
+        losses.append(total / n)
+        if estimator.verbose:
+            print(f"epoch {len(estimator.history_['loss']) + epoch + 1}: loss {losses[-1]:.4f}")
+    return losses
+
+
+def nt_xent(first, second, temperature):
+    """The NT-Xent loss of two batches of projections, row i of each a positive pair."""
+    import tensorflow as tf
+
+    n = tf.shape(first)[0]
+    z = tf.math.l2_normalize(tf.concat([first, second], axis=0), axis=1)
+    logits = tf.matmul(z, z, transpose_b=True) / temperature
+    # A view is never its own candidate.
+    logits -= 1e9 * tf.eye(2 * n, dtype=logits.dtype)
+    positives = tf.reduce_sum(z[:n] * z[n:], axis=1) / temperature
+    positives = tf.concat([positives, positives], axis=0)
+    return tf.reduce_mean(tf.reduce_logsumexp(logits, axis=1) - positives)
+
+
+def make_train_step(model, temperature, compiled=True):
+    """One training step: both views through the network, NT-Xent, one Adam update.
+
+    Compiled with ``tf.function`` unless ``compiled=False``.
+    """
+    import tensorflow as tf
+
+    optimizer = model.optimizer
+    variables = model.trainable_variables
+    optimizer.build(variables)  # outside the graph, so that tracing creates no variable
+    temperature = float(temperature)
+    spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
+
+    def step(first, second):
+        n = tf.shape(first)[0]
+        with tf.GradientTape() as tape:
+            # One pass over both views: twice the batch, half the calls.
+            _, projection = model(tf.concat([first, second], axis=0), training=True)
+            loss = nt_xent(projection[:n], projection[n:], temperature)
+        optimizer.apply(tape.gradient(loss, variables), variables)
+        return loss
+
+    if not compiled:
+        return lambda first, second: step(tf.constant(first), tf.constant(second))
+    return tf.function(step, input_signature=[spec, spec])
+
+
+_POSITIONS_LAYER = []
+
+
+def _add_positions(keras):
+    """A layer adding a learned embedding of each time step (made once, when Keras is loaded)."""
+    if not _POSITIONS_LAYER:
+        class AddPositions(keras.layers.Layer):
+            def build(self, input_shape):
+                self.positions = self.add_weight(
+                    shape=tuple(input_shape[1:]), name="positions",
+                    initializer=keras.initializers.RandomNormal(stddev=0.02),
+                )
+
+            def call(self, x):
+                return x + self.positions
+
+        _POSITIONS_LAYER.append(AddPositions)
+    return _POSITIONS_LAYER[0](name="positions")
+
+
+def build_contrastive_model(keras, input_shape, *, encoder, architecture, lstm_units,
+                            attention_heads, attention_layers, embedding_dim, projection_units,
+                            learning_rate):
+    """Segment -> (embedding, projection), with the embedding model as layer ``"embedder"``.
+
+    For ``encoder="cnn"`` the convolutional part is
+    :func:`~sklearn_ecg.neural._architectures.build_conv_encoder` itself, so that
+    its weights fit :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`.
+    """
+    layers = keras.layers
+    segment = keras.Input(shape=tuple(input_shape), name="segment")
+    conv = build_conv_encoder(keras, tuple(input_shape), **architecture,
+                              global_pooling=encoder == "cnn")
+    features = conv(segment)
+    if encoder == "cnn_lstm":
+        features = layers.LSTM(lstm_units, name="lstm")(features)
+    elif encoder == "cnn_transformer":
+        channels = features.shape[-1]
+        x = _add_positions(keras)(features)
+        for i in range(attention_layers):
+            attended = layers.MultiHeadAttention(
+                attention_heads, key_dim=max(1, channels // attention_heads),
+                dropout=architecture["conv_dropout"], name=f"attention_{i}",
+            )(x, x)
+            x = layers.LayerNormalization(name=f"attention_norm_{i}")(layers.Add()([x, attended]))
+            forward = layers.Dense(2 * channels, activation="relu", name=f"feed_forward_{i}")(x)
+            forward = layers.Dense(channels, name=f"feed_forward_out_{i}")(forward)
+            x = layers.LayerNormalization(name=f"feed_forward_norm_{i}")(layers.Add()([x, forward]))
+        features = layers.GlobalAveragePooling1D(name="time_average")(x)
+    if embedding_dim is not None:
+        features = layers.Dense(int(embedding_dim), name="embedding")(features)
+    embedder = keras.Model(segment, features, name="embedder")
+
+    inputs = keras.Input(shape=tuple(input_shape), name="segment")
+    embedding = embedder(inputs)
+    projection = embedding
+    for units in projection_units[:-1]:
+        projection = layers.Dense(units, activation="relu")(projection)
+    projection = layers.Dense(projection_units[-1], name="projection")(projection)
+    model = keras.Model(inputs, [embedding, projection], name="contrastive")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    return model

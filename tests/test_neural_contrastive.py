@@ -1,0 +1,286 @@
+"""Tests of ContrastiveEncoder and its augmentations (tiny networks, one to three epochs)."""
+
+import random
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+from _checks import SET_OUTPUT_CHECKS
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_ecg import BeatNormalizer, PairGroupKFold, RPeakSegmenter
+from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
+from sklearn_ecg.neural import ContrastiveEncoder, HeartbeatCNNClassifier, PretrainedEncoder
+from sklearn_ecg.neural._augment import AUGMENTATIONS, augment, check_augmentations
+
+# One block with "same" padding, so that scikit-learn's checks can feed rows of
+# a few columns; small enough to train in well under a second.
+TINY = dict(conv_filters=(8,), kernel_size=3, padding="same", embedding_dim=4,
+            projection_units=(8,), batch_size=32, learning_rate=0.01)
+
+# No check is expected to fail. The classifier's one expected failure (sample
+# weights against repeated samples) does not arise: fit takes no sample_weight.
+# Seeded fits are exact, which the idempotence and subset-invariance checks need.
+EXPECTED_FAILURES = {}
+
+
+@parametrize_with_checks(
+    [ContrastiveEncoder(epochs=1, random_state=0, **TINY)],
+    expected_failed_checks=lambda est: EXPECTED_FAILURES,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# check_estimator does not run the set_output / feature-name checks: run them here.
+@pytest.mark.filterwarnings("ignore:X (does not have valid|has) feature names")
+@pytest.mark.parametrize("check", SET_OUTPUT_CHECKS, ids=lambda c: c.__name__)
+def test_set_output_and_feature_names_checks(check):
+    check("ContrastiveEncoder", ContrastiveEncoder(epochs=1, random_state=0, **TINY))
+
+
+@pytest.fixture(scope="module")
+def beats():
+    data = make_beat_dataset(load_mitdb_sample(), n_samples=96, classes=("N", "V"))
+    rng = np.random.default_rng(0)
+    idx = np.concatenate([rng.choice(np.flatnonzero(data.y == c), 100, replace=False)
+                          for c in ("N", "V")])
+    return BeatNormalizer("minmax").fit_transform(data.X[idx]), data.y[idx]
+
+
+def test_tensorflow_is_not_imported_until_fit():
+    code = (
+        "import sys, numpy as np, sklearn_ecg, pytest\n"
+        "from sklearn.base import clone\n"
+        "from sklearn_ecg.neural import ContrastiveEncoder\n"
+        "enc = clone(ContrastiveEncoder(epochs=2)).set_params(temperature=0.5)\n"
+        "enc.get_params()\n"
+        "a, b = enc.draw_views(np.random.default_rng(0).normal(size=(4, 50)), random_state=0)\n"
+        "with pytest.raises(ValueError, match='unknown augmentation'):\n"
+        "    ContrastiveEncoder(augmentations=['nope']).fit(np.ones((4, 100)))\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_fit_transform_ignores_y_and_is_seeded(beats):
+    X, y = beats
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    # 14 steps: the compiled train step (a fit of a few steps runs eagerly).
+    enc = ContrastiveEncoder(epochs=2, random_state=3, **TINY)
+    Z = enc.fit(X).transform(X)
+    assert Z.shape == (len(X), 4) and Z.dtype == np.float64 and np.isfinite(Z).all()
+    assert enc.n_epochs_ == len(enc.history_["loss"]) == 2
+    assert enc.get_feature_names_out().tolist() == [f"contrastiveencoder{i}" for i in range(4)]
+    # The seeded fit put the global generators back as they were.
+    assert random.getstate() == python_state
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state[1])
+    # Seeded: a second fit, given labels this time, gives the very same embeddings.
+    again = ContrastiveEncoder(epochs=2, random_state=3, **TINY).fit(X, y).transform(X)
+    np.testing.assert_array_equal(Z, again)
+    from tensorflow.python.framework import config
+
+    assert not config.is_op_determinism_enabled()  # the seeded fits left nothing behind
+    # Unseeded fits are not secretly seeded. (Seeded fits of a few eager steps are
+    # compared by check_fit_idempotent above.)
+    c = ContrastiveEncoder(epochs=1, **TINY).fit(X[::2]).transform(X)
+    d = ContrastiveEncoder(epochs=1, **TINY).fit(X[::2]).transform(X)
+    assert not np.array_equal(c, d)
+
+
+def test_every_batch_gets_fresh_views(beats, monkeypatch):
+    X, _ = beats
+    # All segments alike: then views differ only by their augmentation.
+    same = np.tile(X[:1], (96, 1))
+    enc = ContrastiveEncoder(epochs=2, random_state=0, **TINY)
+    drawn = []
+    original = enc._draw_views
+
+    def record(segments, rng):
+        views = original(segments, rng)
+        drawn.append(views)
+        return views
+
+    monkeypatch.setattr(enc, "_draw_views", record)
+    enc.fit(same)
+    assert len(drawn) == 6  # 96 segments in batches of 32, two epochs
+    firsts = [first[:30] for first, _ in drawn]
+    for i in range(len(firsts)):
+        assert not np.allclose(drawn[i][0], drawn[i][1])  # the two views of a batch
+        for j in range(i):
+            assert not np.allclose(firsts[i], firsts[j])  # batches within and across epochs
+    # draw_views shows the same views for the same seed, and new ones as a Generator advances.
+    a1, b1 = enc.draw_views(X[:5], random_state=0)
+    a2, _ = enc.draw_views(X[:5], random_state=0)
+    np.testing.assert_array_equal(a1, a2)
+    rng = np.random.default_rng(0)
+    assert not np.array_equal(enc.draw_views(X[:5], rng)[0], enc.draw_views(X[:5], rng)[0])
+    assert a1.shape == X[:5].shape and a1.dtype == np.float32
+
+
+def test_augmentations_do_what_they_say():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 100, 2)).astype("float32")
+
+    def one(name, **params):
+        return augment(x, np.random.default_rng(1), check_augmentations([(name, params)]))
+
+    masked = one("zero_mask", fraction=0.2)
+    zeros = (masked[:, :, 0] == 0) & (masked[:, :, 1] == 0)
+    assert (zeros.sum(axis=1) == 20).all()  # one block of 20 samples, on both leads
+    assert (np.diff(np.flatnonzero(zeros[0])) == 1).all()  # and contiguous
+    assert len({np.flatnonzero(z)[0] for z in zeros}) > 10  # at many places
+    noisy = one("noise", scale=0.1)
+    ratio = (noisy - x).std(axis=1) / x.std(axis=1)
+    assert 0.08 < ratio.mean() < 0.12
+    permuted = one("permute", n_segments=5)
+    np.testing.assert_array_equal(np.sort(permuted, axis=1), np.sort(x, axis=1))
+    assert not np.array_equal(permuted, x)
+    dropped = one("dropout", rate=0.3)
+    assert 0.27 < (dropped == 0).mean() < 0.33
+    ramp = np.broadcast_to(np.linspace(0, 1, 100, dtype="float32")[None, :, None], (50, 100, 1))
+    warped = augment(ramp, np.random.default_rng(1), check_augmentations([("time_warp", {"stretch": 0.5})]))
+    assert (np.diff(warped[:, :, 0], axis=1) >= 0).all()  # a warp keeps time's order
+    assert np.abs(warped - ramp).max() > 0.02
+    # p is the probability per view; the input is never changed in place.
+    untouched = augment(x, rng, check_augmentations({"noise": {"p": 0.0}}))
+    np.testing.assert_array_equal(untouched, x)
+    half = augment(x, rng, check_augmentations([("noise", {"p": 0.5})]))
+    changed = (half != x).any(axis=(1, 2)).mean()
+    assert 0.35 < changed < 0.65
+    assert set(AUGMENTATIONS) == {"time_warp", "permute", "zero_mask", "dropout", "noise"}
+
+
+def test_invalid_parameters_name_the_argument(beats):
+    X, _ = beats
+    cases = [
+        (dict(augmentations=["blur"]), "augmentations: unknown augmentation 'blur'"),
+        (dict(augmentations=[("noise", {"sigma": 1})]), "'noise' has no parameter 'sigma'"),
+        (dict(augmentations=("zero_mask", {"fraction": 1.5})), "zero_mask's fraction must be"),
+        (dict(augmentations=()), "augmentations is empty"),
+        (dict(temperature=0), "'temperature' parameter"),
+        (dict(batch_size=1), "'batch_size' parameter"),
+        (dict(encoder="resnet"), "'encoder' parameter"),
+        (dict(projection_units=()), "projection_units must be"),
+        (dict(padding="valid", conv_filters=(8,) * 7), "too short"),
+    ]
+    for params, message in cases:
+        with pytest.raises(ValueError, match=message):
+            ContrastiveEncoder(**{**TINY, **params}).fit(X)
+    with pytest.raises(ValueError, match="needs at least 2 samples"):
+        ContrastiveEncoder(**TINY).fit(X[:1])
+
+
+def test_pickle_round_trip_in_a_new_process_and_warm_start(beats, tmp_path):
+    X, _ = beats
+    enc = ContrastiveEncoder(epochs=1, warm_start=True, random_state=0, **TINY).fit(X)
+    path = tmp_path / "enc.joblib"
+    joblib.dump(enc, path)
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "expected.npy", enc.transform(X))
+    code = (
+        "import joblib, numpy as np\n"
+        f"enc = joblib.load({str(path)!r})\n"
+        f"X = np.load({str(tmp_path / 'X.npy')!r})\n"
+        f"expected = np.load({str(tmp_path / 'expected.npy')!r})\n"
+        "assert np.array_equal(enc.transform(X), expected)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    # Unpickled, it continues training exactly as the original does: weights,
+    # optimizer state and the views' generator all came along.
+    copy = joblib.load(path)
+    enc.fit(X)
+    copy.fit(X)
+    assert copy.n_epochs_ == enc.n_epochs_ == 2
+    np.testing.assert_array_equal(copy.transform(X), enc.transform(X))
+    with pytest.raises(ValueError, match="warm_start: X has segments of shape"):
+        enc.fit(np.stack([X, X], axis=-1))
+
+
+def test_pretraining_learns_and_initialises_the_classifier(beats):
+    X, y = beats
+    enc = ContrastiveEncoder(epochs=3, random_state=0, **TINY).fit(X)
+    assert enc.history_["loss"][-1] < enc.history_["loss"][0]
+    # A linear model on the embeddings tells the classes apart.
+    assert cross_val_score(LogisticRegression(), enc.transform(X), y, cv=3).mean() > 0.8
+
+    encoder = enc.export_encoder()
+    assert isinstance(encoder, PretrainedEncoder) and encoder.input_shape == (96, 1)
+    arch = dict(conv_filters=(8,), kernel_size=3, padding="same", dense_units=(8,), epochs=1)
+    # The fitted encoder itself works as pretrained= too (outside GridSearchCV).
+    frozen = HeartbeatCNNClassifier(pretrained=enc, freeze_encoder=True, random_state=0,
+                                    **arch).fit(X, y)
+    for a, b in zip(encoder.weights, frozen.model_.get_layer("encoder").get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert frozen.predict(X).shape == (len(y),)
+    with pytest.raises(ValueError, match="set the same conv_filters"):
+        HeartbeatCNNClassifier(pretrained=encoder, conv_filters=(4,), kernel_size=3,
+                               padding="same").fit(X, y)
+
+
+@pytest.mark.parametrize("encoder", ["cnn_lstm", "cnn_transformer"])
+def test_recurrent_and_attention_encoders(beats, encoder):
+    X = beats[0][::3]
+    enc = ContrastiveEncoder(encoder=encoder, epochs=1, random_state=0,
+                             **{**TINY, "embedding_dim": None, "conv_filters": (8, 8)})
+    Z = enc.fit(X).transform(X)
+    width = enc.lstm_units if encoder == "cnn_lstm" else 8
+    assert Z.shape == (len(X), width) and np.isfinite(Z).all()
+    with pytest.raises(ValueError, match="export_encoder needs encoder='cnn'"):
+        enc.export_encoder()
+    # The classifier passes that reason on, not a claim that the encoder is unfitted.
+    with pytest.raises(ValueError, match="export_encoder needs encoder='cnn'"):
+        HeartbeatCNNClassifier(pretrained=enc, conv_filters=(8, 8), kernel_size=3,
+                               padding="same").fit(X, beats[1][::3])
+
+
+def test_adjacent_halves_of_windows():
+    # Four-second windows of real rhythm: the halves are adjacent two-second stretches.
+    signal = load_mitdb_sample()[1].signal
+    windows = signal[: 40 * 1440].reshape(40, 1440)[:, ::8]  # 45 Hz is enough here
+    windows = (windows - windows.mean(axis=1, keepdims=True)) / windows.std(axis=1, keepdims=True)
+    enc = ContrastiveEncoder(views="adjacent_halves", augmentations=["noise"], epochs=1,
+                             random_state=0, **TINY)
+    first, second = enc.draw_views(windows, random_state=0)
+    assert first.shape == second.shape == (40, 90)
+    Z = enc.fit(windows).transform(windows)
+    assert enc.input_shape_ == (90, 1) and enc.export_encoder().input_shape == (90, 1)
+    assert Z.shape == (40, 4) and np.isfinite(Z).all()
+    # No augmentation is needed: the halves differ by themselves.
+    ContrastiveEncoder(views="adjacent_halves", augmentations=(), epochs=1, **TINY).fit(windows)
+
+
+def test_grid_search_in_a_pipeline_with_patient_groups():
+    # Windows of 4 s from the eight bundled patients, labelled by whether they
+    # hold a ventricular beat; each becomes its median beat, then an embedding.
+    X, y, groups = [], [], []
+    for record in load_mitdb_sample():
+        for start in np.arange(12) * 1440 * 6:
+            X.append(record.signal[start : start + 1440])
+            inside = (record.beat_samples >= start) & (record.beat_samples < start + 1440)
+            y.append("V" if "V" in set(np.asarray(record.beat_labels)[inside]) else "N")
+            groups.append(record.patient)
+    X, y, groups = np.array(X), np.array(y), np.array(groups)
+    pipe = make_pipeline(
+        RPeakSegmenter(fs=360.0, rr_features=False, n_samples=64),
+        BeatNormalizer("minmax"),
+        ContrastiveEncoder(epochs=1, random_state=0, **TINY),
+        LogisticRegression(),
+    )
+    grid = [
+        {"contrastiveencoder__temperature": [0.5], "contrastiveencoder__embedding_dim": [8]},
+        {"contrastiveencoder__augmentations": [("permute", ("dropout", {"rate": 0.2}))]},
+    ]
+    search = GridSearchCV(pipe, grid, cv=PairGroupKFold(3), n_jobs=2, error_score="raise")
+    search.fit(X, y, groups=groups)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.predict(X[:3]).shape == (3,)
+    # clone keeps every parameter, the augmentations' specification included.
+    best = search.best_estimator_.named_steps["contrastiveencoder"]
+    assert clone(best).get_params() == best.get_params()
