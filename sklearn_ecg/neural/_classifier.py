@@ -4,6 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -269,7 +270,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         if hasattr(source, "export_encoder"):
             try:
                 return source.export_encoder()
-            except Exception as exc:  # NotFittedError and friends
+            except NotFittedError as exc:
                 raise ValueError(
                     "pretrained must be fitted; inside GridSearchCV (which clones "
                     "its parameters) pass pretrained=fitted.export_encoder() instead"
