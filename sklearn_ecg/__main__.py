@@ -1,11 +1,16 @@
 """Command line of sklearn-ecg: ``python -m sklearn_ecg`` or ``sklearn-ecg``.
 
-``demo`` runs the main job on the sample bundled with the package (no download);
-``detect`` and ``segment`` turn one WFDB record or CSV file into R peaks or beats.
+``demo`` runs the main job on the samples bundled with the package (no download):
+signal reports, R-peak detection, beats, a baseline and a CNN evaluated on unseen
+patients, a Siamese similarity model, plots and saved pipelines. ``report``
+summarises the quality of each channel of a CSV recording; ``detect`` and
+``segment`` turn one WFDB record or CSV file into R peaks or beats.
 Every input error ends with one line on standard error and exit code 2.
 """
 
 import argparse
+import logging
+import math
 import sys
 import time
 from pathlib import Path
@@ -13,10 +18,21 @@ from pathlib import Path
 import numpy as np
 
 _EPILOG = "Run 'sklearn-ecg COMMAND --help' for the options of a command."
+_PLOT_EXTRA = 'pip install "sklearn-ecg[plot]"'
+_INDENT = "      "
 
 
 def _say(message):
     print(message, flush=True)
+
+
+def _check_fs_option(fs):
+    """``--fs`` as a float, or None; one clear error for zero, negative or NaN."""
+    if fs is None:
+        return None
+    if not math.isfinite(fs) or fs <= 0:
+        raise ValueError(f"--fs must be a positive number of samples per second, got {fs:g}")
+    return float(fs)
 
 
 def _fill_gaps(signal, source):
@@ -32,10 +48,29 @@ def _fill_gaps(signal, source):
     return signal
 
 
+def _read_numeric_csv(path):
+    """The numeric columns of a CSV file, as a DataFrame."""
+    import pandas as pd
+
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a CSV file")
+    try:
+        frame = pd.read_csv(path)
+    except Exception as exc:  # pandas raises many types for unreadable files
+        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
+    numeric = frame.select_dtypes("number")
+    if numeric.shape[1] == 0:
+        raise ValueError(f"{path} has no numeric column to read a signal from")
+    return numeric
+
+
 def _read_signal(path, *, lead=None, column=None, fs=None):
     """One lead of a WFDB record or one column of a CSV file, with its sampling rate."""
     from .datasets._base import _pick_channel
 
+    fs = _check_fs_option(fs)
     path = Path(path)
     wfdb_suffixes = {".hea", ".dat", ".atr"}
     if path.suffix in wfdb_suffixes or (path.suffix == "" and path.with_suffix(".hea").exists()):
@@ -53,17 +88,7 @@ def _read_signal(path, *, lead=None, column=None, fs=None):
             raise ValueError(f"--fs {fs:g} disagrees with the record's header ({record.fs} Hz)")
         signal = record.p_signal[:, index].astype(float)
         return _fill_gaps(signal, base.name), float(record.fs), record.sig_name[index]
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path)
-    except Exception as exc:  # pandas raises many types for unreadable files
-        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
-    numeric = frame.select_dtypes("number")
-    if numeric.shape[1] == 0:
-        raise ValueError(f"{path} has no numeric column to read a signal from")
+    numeric = _read_numeric_csv(path)
     if column is None:
         column = numeric.columns[0]
     if column not in numeric.columns:
@@ -121,51 +146,274 @@ def _cmd_segment(args):
          f"({len(result.dropped)} too near an end of the signal left out)")
 
 
-def _cmd_demo(args):
-    from .datasets import load_mitdb_sample, make_beat_dataset
+# -- report --------------------------------------------------------------------
+
+
+def _read_recording(path, fs=None):
+    """A CSV recording as a DataFrame and its sampling rate.
+
+    A jacket CSV (columns ``ecg1`` ... ``ecg5``) is read by ``read_garment_csv``,
+    at 500 Hz unless ``fs`` says otherwise; any other CSV gives its numeric
+    columns and needs ``fs``.
+    """
+    from .datasets import read_garment_csv
+
+    fs = _check_fs_option(fs)
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a CSV file")
+    try:
+        frame = read_garment_csv(path, **({} if fs is None else {"fs": fs}))
+        return frame, frame.attrs["fs"]
+    except Exception:  # noqa: BLE001
+        # Not a jacket CSV (or not readable at all, e.g. a corrupt .gz raises
+        # zlib.error): read its numeric columns, which says what is wrong if anything.
+        pass
+    frame = _read_numeric_csv(path)
+    if fs is None:
+        raise ValueError(
+            f"--fs is required for {path.name}, a CSV file without the jacket's "
+            "ecg1 ... ecg5 columns (samples per second)"
+        )
+    return frame, fs
+
+
+def _report_lines(report, labels=None):
+    """A signal report as a few aligned lines, shares in percent."""
+    # (header, column of the report, scale, format); each cell as wide as its header
+    columns = [("missing %", "missing_share", 100, ".1f"), ("min", "min", 1, ".3g"),
+               ("max", "max", 1, ".3g"), ("flat %", "flat_share", 100, ".1f"),
+               ("saturated %", "saturated_share", 100, ".1f"),
+               ("outlying %", "outlier_share", 100, ".1f"), ("beats", "n_beats", 1, ".0f"),
+               ("bpm", "heart_rate", 1, ".0f")]
+    widths = [max(len(header), 9 if spec == ".3g" else 4) for header, _, _, spec in columns]
+    labels = [str(c) for c in report.index] if labels is None else labels
+    first = max(len("channel"), *map(len, labels))
+    lines = [f"{'channel':<{first}}" + "".join(
+        f"  {header:>{width}}" for (header, *_), width in zip(columns, widths))]
+    for label, (_, row) in zip(labels, report.iterrows()):
+        cells = []
+        for (_, name, scale, spec), width in zip(columns, widths):
+            value = row[name]
+            text = "n/a" if value != value else format(scale * value, spec)  # NaN != NaN
+            cells.append(f"  {text:>{width}}")
+        lines.append(f"{label:<{first}}" + "".join(cells))
+    return lines
+
+
+def _cmd_report(args):
+    frame, fs = _read_recording(args.input, fs=args.fs)
+    from .inspection import signal_report, write_html_report
+
+    report = signal_report(frame, fs, detector=args.detector)
+    info = report.attrs
+    _say(f"{Path(args.input).name}: {len(report)} channels, {info['n_rows']} rows, "
+         f"{info['duration']:.1f} s at {fs:g} Hz; rows with a missing channel: "
+         f"{info['n_rows_with_missing']}, with all missing: {info['n_rows_all_missing']}")
+    for line in _report_lines(report):
+        _say("  " + line)
+    _say(f"  (outlying: |x - mean| > 3 std; beats and heart rate found by {args.detector})")
+    if args.html is not None:
+        write_html_report(frame, args.html, fs, detector=args.detector,
+                          title=f"Signal report of {Path(args.input).name}")
+        _say(f"wrote {args.html}")
+
+
+# -- demo ----------------------------------------------------------------------
+
+
+class _Demo:
+    """What the steps of the demo share: the options, the results so far, the files written."""
+
+    def __init__(self, args):
+        self.args = args
+        self.output = Path(args.output)
+        self.files = []
+        self.summary = []
+        self.plt = None  # matplotlib.pyplot once plots are known to work
+
+    def save(self, figure, name):
+        """Write a figure as PNG to the output folder and close it."""
+        path = self.output / name
+        figure.savefig(path, dpi=100)
+        self.plt.close(figure)
+        self.files.append(path)
+
+
+def _start_plots():
+    """matplotlib.pyplot on the file-only Agg backend, or None with one line saying why."""
+    try:
+        import matplotlib
+    except ImportError:
+        _say(f"Plots and the HTML report are skipped: matplotlib is not installed "
+             f"({_PLOT_EXTRA} adds it).")
+        return None
+    matplotlib.use("Agg")  # the demo only writes files; no window should open
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _demo_read(demo):
+    from .datasets import load_mitdb_sample
+
+    demo.records = load_mitdb_sample()
+    minutes = sum(r.signal.size / r.fs for r in demo.records) / 60
+    _say(f"{_INDENT}{len(demo.records)} records, {minutes:.0f} minutes of lead MLII, "
+         f"{sum(r.beat_samples.size for r in demo.records)} annotated beats")
+
+
+def _demo_report(demo):
+    import pandas as pd
+
+    from .datasets import load_garment_sample
+    from .inspection import SignalDisplay, signal_report, write_html_report
+
+    detector = demo.args.detector
+    jacket = load_garment_sample("sitting")
+    record = next(r for r in demo.records if str(r.record) == "208")
+    lead = pd.Series(record.signal, name=f"{record.record} {record.lead}")
+    jacket_report = signal_report(jacket, detector=detector)
+    record_report = signal_report(lead, record.fs, detector=detector)
+    _say(f"{_INDENT}jacket sample (sitting, {jacket.shape[1]} channels, "
+         f"{jacket_report.attrs['duration']:.0f} s at {jacket.attrs['fs']:g} Hz, volts) and "
+         f"MIT-BIH record {record.record} ({record_report.attrs['duration']:.0f} s at "
+         f"{record.fs:g} Hz, mV):")
+    report = pd.concat([jacket_report, record_report])
+    labels = [f"jacket {c}" for c in jacket_report.index] + [f"MIT-BIH {c}" for c in record_report.index]
+    for line in _report_lines(report, labels):
+        _say(_INDENT + line)
+    if demo.plt is None:
+        return
+    path = demo.output / "signal_report.html"
+    write_html_report(jacket, path, detector=detector,
+                      title="Signal report of the jacket sample (sitting, 10 s)")
+    demo.files.append(path)
+    display = SignalDisplay.from_signal(
+        jacket, window=0.5,
+        title="Jacket sample, sitting: the 5 ECG channels over 10 s, with a 0.5-s rolling mean",
+    )
+    demo.save(display.figure_, "jacket_channels.png")
+
+
+def _worst_window(records, detector, seconds=10.0):
+    """The record and the stretch of ``seconds`` where the detector errs most.
+
+    Ventricular flutter episodes, which have no beats to find and which the
+    scoring leaves out, are left out here too.
+    """
+    from .metrics import in_intervals, match_peaks
+    from .segmentation import detect_r_peaks
+
+    best = None
+    for record in records:
+        peaks = detect_r_peaks(record.signal, record.fs, detector)
+        ref_idx, det_idx = match_peaks(record.beat_samples, peaks, record.fs)
+        errors = np.sort(np.concatenate([np.delete(record.beat_samples, ref_idx),
+                                         np.delete(peaks, det_idx)]))
+        flutter = np.asarray(record.vf_episodes, dtype=np.int64).reshape(-1, 2)
+        errors = errors[~in_intervals(errors, flutter)]
+        length = int(seconds * record.fs)
+        for error in errors:
+            # Start 2 s before an error, so that it is seen in its context.
+            start = int(np.clip(error - 2 * record.fs, 0, record.signal.size - length))
+            if np.any((flutter[:, 0] < start + length) & (flutter[:, 1] > start)):
+                continue
+            count = np.count_nonzero((errors >= start) & (errors < start + length))
+            if best is None or count > best[0]:
+                best = (count, record, start, peaks)
+    if best is None:  # no error anywhere: show the start of the first record
+        record = records[0]
+        return record, 0, detect_r_peaks(record.signal, record.fs, detector)
+    return best[1:]
+
+
+def _demo_detect(demo):
+    from .inspection import RPeakDisplay
     from .segmentation import evaluate_detector
 
-    output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
-    steps = 4
-    _say(f"[1/{steps}] Reading the MIT-BIH sample bundled with sklearn-ecg "
-         "(Moody & Mark 2001, PhysioNet, ODC-By 1.0)")
-    records = load_mitdb_sample()
-    minutes = sum(r.signal.size / r.fs for r in records) / 60
-    _say(f"      {len(records)} records, {minutes:.0f} minutes of lead MLII, "
-         f"{sum(r.beat_samples.size for r in records)} annotated beats")
-
-    _say(f"[2/{steps}] Detecting R peaks with {args.detector} and scoring them (AAMI EC57, 150 ms)")
-    table = evaluate_detector(records, args.detector)
-    _say("      record  beats  Se (%)  +P (%)  error (ms)  time (s)")
+    table = evaluate_detector(demo.records, demo.args.detector)
+    _say(f"{_INDENT}record  beats  Se (%)  +P (%)  error (ms)  time (s)")
     for name, row in table.iterrows():
-        _say(f"      {name:>6}  {int(row.beats):5d}  {100 * row.sensitivity:6.2f}  "
+        _say(f"{_INDENT}{name:>6}  {int(row.beats):5d}  {100 * row.sensitivity:6.2f}  "
              f"{100 * row.positive_predictivity:6.2f}  {row.mean_abs_error_ms:10.1f}  {row.seconds:8.2f}")
-    _say("      (the time of the total row is per 30 minutes of signal)")
+    _say(f"{_INDENT}(the time of the total row is per 30 minutes of signal)")
+    total = table.loc["total"]
+    demo.summary.append(
+        f"R-peak detection ({demo.args.detector}): Se {100 * total.sensitivity:.2f}%, "
+        f"+P {100 * total.positive_predictivity:.2f}% on {int(total.beats)} annotated beats"
+    )
+    if demo.plt is None:
+        return
+    record, start, peaks = _worst_window(demo.records, demo.args.detector)
+    stop = start + int(10 * record.fs)
+    display = RPeakDisplay(
+        record.signal[start:stop], peaks[(peaks >= start) & (peaks < stop)] - start, record.fs,
+        reference=record.beat_samples[(record.beat_samples >= start) & (record.beat_samples < stop)] - start,
+        detector_name=demo.args.detector, start=start / record.fs,
+    ).plot()
+    display.ax_.set_title(f"MIT-BIH record {record.record}, the 10 s where {demo.args.detector} "
+                          f"errs most: {display.ax_.get_title().split(': ', 1)[1]}")
+    display.ax_.margins(x=0.01)
+    demo.save(display.figure_, "r_peaks.png")
 
-    _say(f"[3/{steps}] Cutting beats around the detected peaks (labels from the annotations)")
+
+def _demo_beats(demo):
+    from .datasets import make_beat_dataset
+    from .inspection import BeatsDisplay
+
     # The four classes of the AAMI evaluation protocol: Q beats are too rare to learn.
-    data = make_beat_dataset(records, peaks=args.detector, before=0.25, after=0.45,
+    before, after = 0.25, 0.45
+    data = make_beat_dataset(demo.records, peaks=demo.args.detector, before=before, after=after,
                              n_samples=187, classes=("N", "S", "V", "F"))
+    demo.beats = data
     classes, counts = np.unique(data.y, return_counts=True)
-    _say(f"      {len(data.y)} beats x {data.X.shape[1]} samples + {data.rr.shape[1]} RR features, "
+    _say(f"{_INDENT}{len(data.y)} beats x {data.X.shape[1]} samples + {data.rr.shape[1]} RR features, "
          f"{len(set(data.groups))} patients")
-    _say("      class counts: " + ", ".join(f"{c} {n}" for c, n in zip(classes, counts)))
-    _say("      left out: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in data.counts.items()))
-    np.savez_compressed(output / "beats.npz", X=data.X, y=data.y, groups=data.groups, rr=data.rr,
+    _say(f"{_INDENT}class counts: " + ", ".join(f"{c} {n}" for c, n in zip(classes, counts)))
+    _say(f"{_INDENT}left out: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in data.counts.items()))
+    path = demo.output / "beats.npz"
+    np.savez_compressed(path, X=data.X, y=data.y, groups=data.groups, rr=data.rr,
                         rr_feature_names=data.rr_feature_names.astype(str))
+    demo.files.append(path)
+    if demo.plt is None:
+        return
+    display = BeatsDisplay.from_beats(
+        data.X, data.y, fs=data.X.shape[1] / (before + after),
+        title=f"The {len(data.y)} beats of the MIT-BIH sample by AAMI class, median beat in bold",
+    )
+    display.ax_.axvline(before, color="0.5", linewidth=0.8, linestyle=":")
+    demo.save(display.figure_, "beats_by_class.png")
 
-    _say(f"[4/{steps}] Patient-grouped evaluation of a classical baseline "
-         "(RR features + down-sampled beat, logistic regression)")
-    _evaluate_baseline(data, output)
-    _say(f"Done. Outputs are in {output.resolve()}")
+
+def _aami_lines(y_true, predictions):
+    """Per-class sensitivity and positive predictivity of several models, side by side."""
+    from .metrics import aami_macro_f1, aami_report
+
+    reports = {name: aami_report(y_true, y_pred) for name, y_pred in predictions.items()}
+    first = next(iter(reports.values()))
+
+    def percent(value):
+        return f"{'n/a' if value != value else format(100 * value, '.1f'):>7}"
+
+    # Each model gets a column of 17 characters: "   Se (%)  +P (%)".
+    lines = [" " * 12 + "".join(f"{name[:15]:>17}" for name in reports),
+             "class  beats" + "   Se (%)  +P (%)" * len(reports)]
+    for label in first.index:
+        cells = "".join(f"  {percent(r.loc[label, 'sensitivity'])} "
+                        f"{percent(r.loc[label, 'positive_predictivity'])}" for r in reports.values())
+        lines.append(f"{label:>5}  {int(first.loc[label, 'support']):5d}{cells}")
+    f1 = "".join(f"{aami_macro_f1(y_true, y_pred):17.3f}" for y_pred in predictions.values())
+    lines.append(f"{'macro F1':<12}{f1}")
+    return lines, reports
 
 
-def _evaluate_baseline(data, output):
+def _demo_baseline(demo):
     import joblib
     from sklearn.compose import ColumnTransformer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import classification_report
     from sklearn.model_selection import cross_val_predict
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -173,6 +421,7 @@ def _evaluate_baseline(data, output):
     from .model_selection import PairGroupKFold
     from .preprocessing import BeatNormalizer
 
+    data = demo.beats
     n_beat = data.X.shape[1]
     features = ColumnTransformer([
         ("beat", BeatNormalizer("zscore", n_samples=32), slice(0, n_beat)),
@@ -180,19 +429,195 @@ def _evaluate_baseline(data, output):
     ])
     model = make_pipeline(features, LogisticRegression(class_weight="balanced", max_iter=2000))
     X = np.hstack([data.X, data.rr])
-    n_patients = len(set(data.groups))
-    cv = PairGroupKFold(n_splits=min(4, n_patients))
-    predicted = cross_val_predict(model, X, data.y, groups=data.groups, cv=cv)
-    _say(f"      {cv.get_n_splits()}-fold cross-validation, no patient on both sides "
-         "(recall = sensitivity, precision = positive predictivity):")
-    report = classification_report(data.y, predicted, digits=3, zero_division=0)
-    _say("\n".join("      " + line for line in report.splitlines()))
+    n_patients = len(set(data.groups.tolist()))
+    if demo.args.folds > n_patients:
+        raise ValueError(f"--folds must be at most {n_patients}, the patients of the sample, "
+                         f"got {demo.args.folds}")
+    demo.cv = PairGroupKFold(n_splits=demo.args.folds)
+    demo.baseline_pred = cross_val_predict(model, X, data.y, groups=data.groups, cv=demo.cv)
+    _say(f"{_INDENT}{demo.cv.get_n_splits()}-fold cross-validation, no patient on both sides:")
+    lines, _ = _aami_lines(data.y, {"logistic regr.": demo.baseline_pred})
+    for line in lines:
+        _say(_INDENT + line)
     model.fit(X, data.y)
-    path = output / "baseline_pipeline.joblib"
+    path = demo.output / "baseline_pipeline.joblib"
     joblib.dump(model, path)
+    demo.files.append(path)
     again = joblib.load(path)
-    same = np.array_equal(again.predict(X[:100]), model.predict(X[:100]))
-    _say(f"      fitted pipeline saved to {path}; reloaded, it predicts the same: {same}")
+    same = np.array_equal(again.predict(X), model.predict(X))
+    _say(f"{_INDENT}fitted on all beats, saved to {path.name}; reloaded, it predicts the same: {same}")
+
+
+def _demo_cnn(demo):
+    import joblib
+    from sklearn.base import clone
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+    from .neural import HeartbeatCNNClassifier
+    from .preprocessing import BeatNormalizer
+
+    data = demo.beats
+    n_beat, n_rr = data.X.shape[1], data.rr.shape[1]
+    X = np.hstack([data.X, data.rr])
+    model = Pipeline([
+        # Min-max scales each beat alone; the RR columns pass through unchanged and
+        # come last, where extra_features=n_rr takes them (the CNN standardises them).
+        ("normalize", ColumnTransformer(
+            [("beat", BeatNormalizer("minmax"), slice(0, n_beat))], remainder="passthrough")),
+        ("cnn", HeartbeatCNNClassifier(extra_features=n_rr, epochs=demo.args.epochs,
+                                       class_weight="balanced", random_state=0)),
+    ])
+    n_folds = demo.cv.get_n_splits()
+    predicted = np.empty_like(data.y)
+    for k, (train, test) in enumerate(demo.cv.split(X, data.y, data.groups), 1):
+        start = time.perf_counter()
+        fold_model = clone(model).fit(X[train], data.y[train])
+        predicted[test] = fold_model.predict(X[test])
+        held_out = ", ".join(sorted(set(data.groups[test].tolist())))
+        _say(f"{_INDENT}fold {k}/{n_folds}: {_epochs(fold_model[-1])} on {train.size} beats, "
+             f"patients {held_out} held out ({time.perf_counter() - start:.0f} s)")
+    _say(f"{_INDENT}CNN (beat + RR features) beside the baseline, on the same folds:")
+    lines, reports = _aami_lines(data.y, {"logistic regr.": demo.baseline_pred, "CNN": predicted})
+    for line in lines:
+        _say(_INDENT + line)
+    _say(f"{_INDENT}({len(set(data.groups.tolist()))} patients and at most {demo.args.epochs} epochs "
+         "show the workflow, not what the CNN can do:\n"
+         f"{_INDENT} benchmarks/bench_cnn_interpatient.py scores it on the whole MIT-BIH)")
+    cnn = reports["CNN"]
+    demo.summary.append(
+        "beat classes on unseen patients, CNN (Se / +P %): " + ", ".join(
+            f"{c} {100 * cnn.loc[c, 'sensitivity']:.0f} / {100 * cnn.loc[c, 'positive_predictivity']:.0f}"
+            for c in cnn.index)
+    )
+    if demo.plt is not None:
+        from .inspection import AAMIConfusionMatrixDisplay, TrainingHistoryDisplay
+
+        display = AAMIConfusionMatrixDisplay.from_predictions(
+            data.y, predicted, normalize="true", values_format=".2f",
+            title=f"CNN on unseen patients ({n_folds} folds): share of each true class\n"
+                  "(sensitivity on the diagonal)",
+        )
+        demo.save(display.figure_, "cnn_confusion_matrix.png")
+        display = TrainingHistoryDisplay.from_estimator(
+            fold_model,
+            title=f"CNN training history, fold {n_folds}/{n_folds} (patients {held_out} held out)\n"
+                  "val_loss: 10% of its training beats",
+        )
+        demo.save(display.figure_, "cnn_training_history.png")
+
+    start = time.perf_counter()
+    model.fit(X, data.y)
+    path = demo.output / "cnn_pipeline.joblib"
+    joblib.dump(model, path)
+    demo.files.append(path)
+    again = joblib.load(path)
+    same = np.array_equal(again.predict_proba(X), model.predict_proba(X))
+    _say(f"{_INDENT}fitted on all beats ({_epochs(model[-1])}, {time.perf_counter() - start:.0f} s), "
+         f"saved to {path.name}; reloaded, its predict_proba is identical: {same}")
+
+
+def _epochs(estimator):
+    return f"{estimator.n_epochs_} epoch{'s' * (estimator.n_epochs_ != 1)}"
+
+
+def _demo_similarity(demo):
+    from sklearn.metrics import roc_auc_score
+
+    from .datasets import load_ecgid_sample, make_segments
+    from .metrics import equal_error_rate
+    from .model_selection import PairGroupKFold, make_pairs
+    from .neural import SiameseSimilarityRegressor
+    from .preprocessing import BeatNormalizer
+
+    seg = make_segments(load_ecgid_sample(), window=5.0, n_samples=96)
+    X = BeatNormalizer("zscore").fit_transform(seg.X)
+    _say(f"{_INDENT}{len(X)} segments (median beat of each 5-s window, {X.shape[1]} samples) "
+         f"of {len(set(seg.record.tolist()))} recordings, {len(set(seg.groups.tolist()))} persons")
+    # Persons, not segments, are split: nobody on the test side is seen in training.
+    train, test = next(PairGroupKFold(n_splits=3, shuffle=True, random_state=0)
+                       .split(X, groups=seg.groups))
+    X_pairs, y, _ = make_pairs(X[train], seg.groups[train], n_pairs=3000, random_state=0)
+    start = time.perf_counter()
+    model = SiameseSimilarityRegressor(bound_output=True, epochs=demo.args.epochs, random_state=0)
+    model.fit(X_pairs, y)
+    _say(f"{_INDENT}Siamese network trained on {len(y)} pairs of {len(set(seg.groups[train].tolist()))} "
+         f"persons ({_epochs(model)}, {time.perf_counter() - start:.0f} s)")
+
+    # Every pair of test windows from two different recordings.
+    i, j = np.triu_indices(test.size, k=1)
+    keep = seg.record[test][i] != seg.record[test][j]
+    i, j = i[keep], j[keep]
+    same = (seg.groups[test][i] == seg.groups[test][j]).astype(int)
+    scores = {
+        "Pearson r (no learning)": np.corrcoef(X[test])[i, j],
+        "Siamese network": model.score_pairs(X[test])[i, j],
+    }
+    _say(f"{_INDENT}{same.size} pairs of windows of {len(set(seg.groups[test].tolist()))} unseen persons "
+         f"from different recordings, {same.sum()} of the same person:")
+    _say(f"{_INDENT}{'score':<24}  ROC AUC  EER (%)")
+    eers = {}
+    for name, s in scores.items():
+        eers[name] = equal_error_rate(same, s)
+        _say(f"{_INDENT}{name:<24}  {roc_auc_score(same, s):7.3f}  {100 * eers[name]:7.1f}")
+    demo.summary.append(
+        f"same person or not, unseen persons: EER {100 * eers['Siamese network']:.1f}% "
+        f"(Siamese network), {100 * eers['Pearson r (no learning)']:.1f}% (Pearson r)"
+    )
+    if demo.plt is None:
+        return
+    from .inspection import SimilarityDisplay
+
+    figure, axes = demo.plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+    for ax, (name, s) in zip(axes, scores.items()):
+        SimilarityDisplay.from_predictions(s, same, name=name, ax=ax, density=True)
+    figure.suptitle(f"Same person or not? {same.size} pairs of windows of "
+                    f"{len(set(seg.groups[test].tolist()))} persons unseen in training (ECG-ID sample)")
+    demo.save(figure, "similarity.png")
+
+
+# The steps of the demo, in order: a title (formatted with the options) and a
+# function of the shared _Demo. "[k/n]" is counted from this list, so a new step
+# (say, a contrastive encoder trained on few labels) is one function and one entry.
+_DEMO_STEPS = [
+    ("Reading the MIT-BIH sample bundled with sklearn-ecg "
+     "(Moody & Mark 2001, PhysioNet, ODC-By 1.0)", _demo_read),
+    ("Signal report: missing values, flat lines, saturation, outliers and heart rate "
+     "of each channel", _demo_report),
+    ("Detecting R peaks with {detector} and scoring them (AAMI EC57, 150 ms)", _demo_detect),
+    ("Cutting beats around the detected peaks (labels from the annotations)", _demo_beats),
+    ("Patient-grouped evaluation of a classical baseline "
+     "(RR features + down-sampled beat, logistic regression)", _demo_baseline),
+    ("Patient-grouped evaluation of the CNN heartbeat classifier "
+     "(each fit at most {epochs} epochs)", _demo_cnn),
+    ("Same person or not: a Siamese similarity network on the ECG-ID sample "
+     "(persons unseen in training)", _demo_similarity),
+]
+
+
+def _cmd_demo(args):
+    if args.epochs < 1:
+        raise ValueError(f"--epochs must be a positive number of epochs, got {args.epochs}")
+    if args.folds < 2:
+        raise ValueError(f"--folds must be at least 2 to hold patients out, got {args.folds}")
+    # Each fold builds a new network: TensorFlow's advice about retracing its
+    # functions is noise to a user of the command.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    demo = _Demo(args)
+    demo.output.mkdir(parents=True, exist_ok=True)
+    demo.plt = _start_plots()
+    begin = time.perf_counter()
+    for k, (title, step) in enumerate(_DEMO_STEPS, 1):
+        _say(f"[{k}/{len(_DEMO_STEPS)}] " + title.format(**vars(args)))
+        start = time.perf_counter()
+        step(demo)
+        _say(f"{_INDENT}({time.perf_counter() - start:.1f} s)")
+    _say(f"Done in {time.perf_counter() - begin:.0f} s.")
+    for line in demo.summary:
+        _say(f"  {line}")
+    _say(f"Files written to {demo.output.resolve()}:")
+    for path in demo.files:
+        _say(f"  {path.name:<28} {path.stat().st_size / 1024:7.0f} kB")
 
 
 def _parser():
@@ -203,10 +628,33 @@ def _parser():
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="run the main job on the bundled sample")
+    demo = sub.add_parser(
+        "demo", help="run the main job on the bundled samples (a few minutes, no download)",
+        description="Signal reports, R-peak detection, beats, a baseline and a CNN evaluated on "
+                    "unseen patients, a Siamese similarity model, plots and saved pipelines, "
+                    "all on the samples bundled with sklearn-ecg.",
+    )
     demo.add_argument("--output", default="sklearn-ecg-output", help="folder for the outputs")
     demo.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+    demo.add_argument("--epochs", type=int, default=15,
+                      help="most epochs of each network fit (default 15; early stopping may end sooner)")
+    demo.add_argument("--folds", type=int, default=4,
+                      help="patient-grouped folds of the beat classifiers' evaluation "
+                           "(2 to 8, the patients of the sample; default 4)")
     demo.set_defaults(func=_cmd_demo)
+
+    report = sub.add_parser(
+        "report", help="print the quality report of each channel of a CSV recording",
+        description="Missing values, range, flat lines, saturation, outliers and heart rate of "
+                    "each channel of a CSV recording: a jacket CSV (ecg1 ... ecg5, 500 Hz) or "
+                    "the numeric columns of any CSV, given --fs.",
+    )
+    report.add_argument("input", help="a CSV file (.csv or .csv.gz)")
+    report.add_argument("--fs", type=float,
+                        help="sampling frequency in Hz (default 500 for a jacket CSV, else required)")
+    report.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+    report.add_argument("--html", help="also write the report with its plots to this HTML file")
+    report.set_defaults(func=_cmd_report)
 
     for name, func, text in [
         ("detect", _cmd_detect, "write the R peaks of a WFDB record or CSV file as CSV"),
@@ -234,7 +682,9 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     try:
         args.func(args)
-    except (FileNotFoundError, ValueError, OSError) as exc:
+    except (FileNotFoundError, ValueError, OSError, ImportError) as exc:
+        # ImportError: an optional dependency (matplotlib for --html) is missing;
+        # its message says how to install it.
         print(f"sklearn-ecg {args.command}: error: {exc}", file=sys.stderr)
         return 2
     return 0

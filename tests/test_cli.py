@@ -1,25 +1,185 @@
-"""Tests of the command line: the main job and the per-file commands."""
+"""Tests of the command line: the main job, the signal report and the per-file commands."""
 
+import contextlib
+import io
+import re
 import subprocess
 import sys
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_ecg.__main__ import main
+from sklearn_ecg.__main__ import _DEMO_STEPS, _demo_cnn, _demo_report, _start_plots, main
 from sklearn_ecg.datasets import get_sample_home, load_garment_sample
 
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+DEMO_PNGS = [
+    "jacket_channels.png",
+    "r_peaks.png",
+    "beats_by_class.png",
+    "cnn_confusion_matrix.png",
+    "cnn_training_history.png",
+    "similarity.png",
+]
+JACKET_CSV = get_sample_home() / "smart-garment" / "Sitting_data.csv.gz"
 
-def test_demo_runs_on_the_bundled_sample(tmp_path, capsys):
-    assert main(["demo", "--output", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "[4/4]" in out and "predicts the same: True" in out
-    assert (tmp_path / "beats.npz").exists()
-    assert (tmp_path / "baseline_pipeline.joblib").exists()
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One quick run of the demo (one epoch a network, two folds), shared by the demo tests."""
+    output = tmp_path_factory.mktemp("demo")
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        code = main(["demo", "--output", str(output), "--epochs", "1", "--folds", "2"])
+    return code, stdout.getvalue(), output
+
+
+def _step_output(out, step):
+    """The lines printed by a step of the demo: its number (from 1) or its function."""
+    n = len(_DEMO_STEPS)
+    k = step if isinstance(step, int) else [f for _, f in _DEMO_STEPS].index(step) + 1
+    start = out.index(f"[{k}/{n}]")
+    end = out.index(f"[{k + 1}/{n}]") if k < n else out.index("Done in")
+    return out[start:end].splitlines()
+
+
+def test_demo_shows_each_step_with_its_time(demo):
+    code, out, _ = demo
+    assert code == 0
+    n = len(_DEMO_STEPS)
+    positions = [out.index(f"[{k}/{n}] ") for k in range(1, n + 1)]
+    assert positions == sorted(positions)
+    for k in range(1, n + 1):
+        assert re.fullmatch(r"\s+\(\d+\.\d s\)", _step_output(out, k)[-1])
+
+
+def test_demo_prints_detection_accuracy(demo):
+    _, out, _ = demo
     total = next(line for line in out.splitlines() if line.split() and line.split()[0] == "total")
     se, ppv = map(float, total.split()[2:4])
     assert se > 99 and ppv > 99
+    assert re.search(r"R-peak detection \(fast_pan_tompkins\): Se \d+\.\d+%, \+P \d+\.\d+%", out)
+
+
+def test_demo_prints_per_class_sensitivity_and_predictivity(demo):
+    _, out, _ = demo
+    cnn_step = _step_output(out, _demo_cnn)
+    assert any("Se (%)  +P (%)   Se (%)  +P (%)" in line for line in cnn_step)
+    assert any("logistic regr." in line and "CNN" in line for line in cnn_step)
+    for label in "NSVF":
+        # class, beats, then Se and +P of the baseline and of the CNN
+        row = next(line.split() for line in cnn_step if line.split()[:1] == [label])
+        assert len(row) == 6 and int(row[1]) > 0
+        values = [float(v) for v in row[2:] if v != "n/a"]
+        assert all(0 <= v <= 100 for v in values)
+    assert re.search(r"beat classes on unseen patients, CNN \(Se / \+P %\): N \d+ / \d+", out)
+
+
+def test_demo_prints_similarity_auc_and_eer(demo):
+    _, out, _ = demo
+    for name in ("Pearson r (no learning)", "Siamese network"):
+        line = next(line for line in out.splitlines()
+                    if re.fullmatch(rf"\s+{re.escape(name)}\s+\d\.\d{{3}}\s+\d+\.\d", line))
+        auc, eer = map(float, line.split()[-2:])
+        assert 0 <= auc <= 1 and 0 <= eer <= 100
+    assert "ROC AUC  EER (%)" in out
+    assert re.search(r"EER \d+\.\d% \(Siamese network\), \d+\.\d% \(Pearson r\)", out)
+
+
+def test_demo_saves_and_reloads_the_fitted_pipelines(demo):
+    _, out, output = demo
+    assert "reloaded, it predicts the same: True" in out
+    assert "reloaded, its predict_proba is identical: True" in out
+    beats = np.load(output / "beats.npz")
+    X = np.hstack([beats["X"], beats["rr"]])[:50]
+    cnn = joblib.load(output / "cnn_pipeline.joblib")
+    proba = cnn.predict_proba(X)
+    assert proba.shape == (50, 4) and np.allclose(proba.sum(axis=1), 1, atol=1e-5)
+    assert set(cnn.predict(X)) <= {"N", "S", "V", "F"}
+    assert joblib.load(output / "baseline_pipeline.joblib").predict(X).shape == (50,)
+
+
+def test_demo_writes_the_plots_and_the_html_report(demo):
+    _, out, output = demo
+    for name in DEMO_PNGS:
+        content = (output / name).read_bytes()
+        assert content.startswith(PNG_MAGIC) and len(content) > 5000, name
+    page = (output / "signal_report.html").read_text(encoding="utf-8")
+    assert "<table" in page and page.count("data:image/png;base64,") >= 2
+    listed = out[out.index("Files written to"):]
+    for name in DEMO_PNGS + ["signal_report.html", "beats.npz", "baseline_pipeline.joblib",
+                             "cnn_pipeline.joblib"]:
+        assert name in listed
+
+
+def test_demo_reports_the_signals(demo):
+    _, out, _ = demo
+    report = _step_output(out, _demo_report)
+    rows = [line.split() for line in report if re.match(r"\s+(jacket ecg\d|MIT-BIH 208 MLII) ", line)]
+    assert [row[1] for row in rows] == ["ecg1", "ecg2", "ecg3", "ecg4", "ecg5", "208"]
+    heart_rates = [float(row[-1]) for row in rows]
+    assert all(40 < rate < 120 for rate in heart_rates)
+
+
+def test_plots_are_skipped_without_matplotlib(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    assert _start_plots() is None
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and 'pip install "sklearn-ecg[plot]"' in out[0]
+
+
+def test_report_on_the_jacket_sample(tmp_path, capsys):
+    html = tmp_path / "report.html"
+    assert main(["report", str(JACKET_CSV), "--html", str(html)]) == 0
+    out = capsys.readouterr().out
+    assert "5 channels, 5000 rows, 10.0 s at 500 Hz" in out
+    rows = [line.split() for line in out.splitlines() if line.strip().startswith("ecg")]
+    assert [row[0] for row in rows] == ["ecg1", "ecg2", "ecg3", "ecg4", "ecg5"]
+    assert all(40 < float(row[-1]) < 120 for row in rows)
+    page = html.read_text(encoding="utf-8")
+    assert "<table" in page and "data:image/png;base64," in page
+
+
+def test_report_on_a_plain_csv_needs_fs(tmp_path, capsys):
+    frame = load_garment_sample("sitting").rename(columns=lambda c: c.replace("ecg", "lead_"))
+    frame["note"] = "x"  # a text column is left out
+    path = tmp_path / "plain.csv"
+    frame.to_csv(path, index=False)
+    assert main(["report", str(path), "--fs", "500"]) == 0
+    out = capsys.readouterr().out
+    assert "5 channels" in out and "lead_1" in out and "note" not in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["report", "missing.csv"], "no such file: missing.csv"),
+        (["report", "{empty}"], "cannot read"),
+        (["report", "{corrupt}"], "cannot read"),
+        (["report", "{text}", "--fs", "500"], "no numeric column"),
+        (["report", "{plain}"], "--fs is required"),
+        (["report", "{plain}", "--fs", "0"], "--fs must be a positive number"),
+        (["report", "{jacket}", "--fs", "-500"], "--fs must be a positive number"),
+        (["report", "{folder}", "--fs", "500"], "is a folder"),
+        (["report", "{jacket}", "--html", "{folder}/no/such/dir/r.html"], "No such file"),
+        (["demo", "--epochs", "0", "--output", "{folder}/out"], "--epochs must be a positive"),
+        (["demo", "--folds", "1", "--output", "{folder}/out"], "--folds must be at least 2"),
+    ],
+)
+def test_report_input_errors_end_with_one_line(tmp_path, capsys, argv, message):
+    paths = {"empty": tmp_path / "empty.csv", "corrupt": tmp_path / "corrupt.csv.gz",
+             "text": tmp_path / "text.csv", "plain": tmp_path / "plain.csv",
+             "jacket": JACKET_CSV, "folder": tmp_path}
+    paths["empty"].write_text("")
+    paths["corrupt"].write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    paths["text"].write_text("a,b\nx,y\n")
+    paths["plain"].write_text("lead\n" + "\n".join(str(v) for v in np.sin(np.arange(100))))
+    argv = [a.format(**paths) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
 
 
 def test_segment_wfdb_record_to_csv(tmp_path):
@@ -49,6 +209,7 @@ def test_detect_csv_column(tmp_path, capsys):
         (["detect", "missing.csv", "--fs", "360"], "no such file"),
         (["detect", "{garment}", "--column", "ecg9", "--fs", "500"], "--column 'ecg9'"),
         (["detect", "{garment}"], "--fs is required"),
+        (["detect", "{garment}", "--fs", "0"], "--fs must be a positive number"),
         (["detect", "{record}", "--fs", "250"], "disagrees with the record's header"),
         (["detect", "{record}", "--lead", "V1"], "--lead 'V1'"),
         (["detect", "{bad}", "--fs", "500"], "no numeric column"),
@@ -74,3 +235,11 @@ def test_unknown_detector_is_an_argparse_error():
     assert result.returncode == 2
     assert "invalid choice: 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["report", "demo"])
+def test_unknown_detector_of_report_and_demo(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command] + ["x.csv"] * (command == "report") + ["--detector", "nope"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
