@@ -90,13 +90,19 @@ def verification(matrix, i, j, same):
     return roc_auc_score(same, scores), equal_error_rate(same, scores)
 
 
-def identification(matrix, seg, idx):
-    """Top-1 accuracy: gallery = first recording of each person, queries = the others."""
+def gallery_mask(seg, idx):
+    """Segments of each person's first recording (the gallery) among segments idx."""
     groups, rec = seg.groups[idx], seg.record[idx]
     first = {}
     for g, r in zip(groups, rec):
         first.setdefault(g, r)
-    gallery = np.array([first[g] == r for g, r in zip(groups, rec)])
+    return np.array([first[g] == r for g, r in zip(groups, rec)])
+
+
+def identification(matrix, seg, idx):
+    """Top-1 accuracy: gallery = first recording of each person, queries = the others."""
+    groups = seg.groups[idx]
+    gallery = gallery_mask(seg, idx)
     persons = np.unique(groups[gallery])
     query = np.flatnonzero(~gallery)
     # Mean score of each query against each gallery person's segments.
@@ -107,11 +113,8 @@ def identification(matrix, seg, idx):
 
 
 def knn_identification(emb, seg, idx):
-    groups, rec = seg.groups[idx], seg.record[idx]
-    first = {}
-    for g, r in zip(groups, rec):
-        first.setdefault(g, r)
-    gallery = np.array([first[g] == r for g, r in zip(groups, rec)])
+    groups = seg.groups[idx]
+    gallery = gallery_mask(seg, idx)
     knn = KNeighborsClassifier(1).fit(emb[gallery], groups[gallery])
     return knn.score(emb[~gallery], groups[~gallery])
 

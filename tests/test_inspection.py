@@ -45,7 +45,7 @@ from sklearn_ecg.inspection import (
     write_html_report,
 )
 from sklearn_ecg.inspection._report import REPORT_COLUMNS
-from sklearn_ecg.inspection._similarity import _equal_error_rate
+from sklearn_ecg.metrics import equal_error_rate
 from sklearn_ecg.segmentation import DETECTORS, detect_r_peaks
 
 CHANNELS = ["ecg1", "ecg2", "ecg3", "ecg4", "ecg5"]
@@ -676,7 +676,7 @@ def test_similarity_display(pyplot):
     scores, same = _scores(np.random.default_rng(0))
     disp = SimilarityDisplay.from_predictions(
         scores, same.astype(int), name="Siamese", bins=20)
-    eer, threshold = _equal_error_rate(same, scores)
+    eer, threshold = equal_error_rate(same.astype(int), scores, return_threshold=True)
     assert disp.eer == eer and disp.threshold == threshold
     assert 0 < eer < 0.2
     assert len(disp.hist_same_) == len(disp.hist_different_) == 20

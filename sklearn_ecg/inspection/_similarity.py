@@ -46,12 +46,6 @@ def _check_scores(scores, same):
     return scores, same
 
 
-def _equal_error_rate(y_true, scores):
-    """Equal error rate and its threshold, after the display's input checks."""
-    scores, same = _check_scores(scores, y_true)
-    return equal_error_rate(same.astype(int), scores, return_threshold=True)
-
-
 class SimilarityDisplay:
     """Histograms of the similarity scores of same-person and different-person pairs.
 
@@ -235,11 +229,12 @@ class SimilarityDisplay:
             ``display.threshold`` hold the equal error rate and the score
             threshold (a pair is accepted when its score is at least the
             threshold) where the false acceptance and false rejection rates
-            are closest.
+            are equal, as :func:`~sklearn_ecg.metrics.equal_error_rate`
+            interpolates them on the ROC curve.
         """
         check_matplotlib_support(f"{cls.__name__}.from_predictions")
         scores, same = _check_scores(scores, same)
-        eer, threshold = _equal_error_rate(same, scores)
+        eer, threshold = equal_error_rate(same.astype(int), scores, return_threshold=True)
         display = cls(scores, same, eer=eer, threshold=threshold, name=name)
         return display.plot(
             ax=ax, bins=bins, density=density, title=title, same_kw=same_kw,
