@@ -19,6 +19,7 @@ import pytest
 import wfdb
 
 from sklearn_ecg.datasets import (
+    make_beat_dataset,
     AAMI_CLASSES,
     BEAT_SYMBOL_TO_AAMI,
     GARMENT_ACTIVITIES,
@@ -649,3 +650,19 @@ def test_make_segments_reports_what_it_leaves_out():
     other_fs = Bunch(signal=good.signal[::2], fs=250, record="x", person=99)
     with pytest.raises(ValueError, match="pass n_samples"):
         make_segments([good, other_fs])
+
+
+@full_data
+def test_read_both_leads_and_make_two_lead_beats():
+    rec = read_mitdb_record("114", FULL_HOME, lead="MLII", all_leads=True, sampto=36000)
+    assert rec.signal.shape == (36000, 2)
+    assert rec.leads == ("MLII", "V5") and rec.lead == "MLII"  # 114 has V5 first on file
+    one = read_mitdb_record("114", FULL_HOME, lead="MLII", sampto=36000)
+    np.testing.assert_array_equal(rec.signal[:, 0], one.signal)
+    assert one.leads == ("MLII",)
+    data = make_beat_dataset([rec], n_samples=100)
+    single = make_beat_dataset([one], n_samples=100)
+    assert data.X.shape == (len(single.y), 100, 2)
+    np.testing.assert_allclose(data.X[:, :, 0], single.X)
+    np.testing.assert_array_equal(data.y, single.y)
+    assert len(fetch_mitdb(["114"], FULL_HOME, all_leads=True, download_if_missing=False)[0].leads) == 2

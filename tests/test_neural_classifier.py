@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone, is_classifier
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -15,6 +16,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn_ecg import BeatNormalizer, PairGroupKFold
 from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 from sklearn_ecg.neural import HeartbeatCNNClassifier, PretrainedEncoder
+from sklearn_ecg.segmentation import RR_FEATURE_NAMES
 
 # A network small enough to train in a second: one block, "same" padding so that
 # scikit-learn's checks can feed it rows of a few columns.
@@ -165,14 +167,15 @@ def _dump(obj):
 
 def test_rr_features_as_extra_columns(beats):
     X, y, _, rr = beats
-    names = [f"beat_{i}" for i in range(X.shape[1])] + ["rr_prev", "rr_next", "rr_local",
-                                                         "rr_prev_ratio", "rr_next_ratio"]
+    names = [f"beat_{i}" for i in range(X.shape[1])] + list(RR_FEATURE_NAMES)
     frame = pd.DataFrame(np.hstack([X, rr]), columns=names)
     clf = HeartbeatCNNClassifier(epochs=2, random_state=0, extra_features=["rr_prev_ratio", "rr_next_ratio"],
                                  **TINY).fit(frame, y)
-    assert clf.beat_shape_ == (X.shape[1] + 3, 1)  # the other RR columns count as beat here
+    # the other RR columns count as beat here
+    assert clf.beat_shape_ == (X.shape[1] + len(RR_FEATURE_NAMES) - 2, 1)
     assert len(clf.model_.inputs) == 2
-    by_count = HeartbeatCNNClassifier(epochs=2, random_state=0, extra_features=5, **TINY)
+    by_count = HeartbeatCNNClassifier(epochs=2, random_state=0,
+                                      extra_features=len(RR_FEATURE_NAMES), **TINY)
     by_count.fit(np.hstack([X, rr]), y)
     assert by_count.beat_shape_ == (X.shape[1], 1)
     np.testing.assert_allclose(by_count.extra_mean_, rr.mean(axis=0), rtol=1e-4)
@@ -194,8 +197,19 @@ def test_three_d_beats_and_class_weight(beats):
         clf.predict(X)
 
 
-def test_default_architecture_is_the_original():
+def test_default_architecture_is_the_lighter_original():
     clf = HeartbeatCNNClassifier(epochs=1, random_state=0)
+    X = np.random.default_rng(0).normal(size=(40, 187))
+    clf.fit(X, np.repeat(["N", "S", "V", "F"], 10))
+    convs = [layer for layer in clf.model_.get_layer("encoder").layers
+             if layer.__class__.__name__ == "Conv1D"]
+    assert [c.filters for c in convs] == [16, 16, 32, 32, 32, 32, 64, 64]
+    assert [c.kernel_size[0] for c in convs] == [5, 5] + [3] * 6
+
+
+def test_published_architecture_is_the_original():
+    clf = HeartbeatCNNClassifier(conv_filters=(16, 32, 32, 32, 256), kernel_size=(5, 3, 3, 3, 3),
+                                 epochs=1, random_state=0)
     X = np.random.default_rng(0).normal(size=(40, 187))
     y = np.repeat(["N", "S", "V", "F"], 10)
     clf.fit(X, y)
@@ -276,3 +290,150 @@ def test_grid_search_in_a_pipeline_with_patient_groups(beats, n_jobs):
     search.fit(X, y, groups=groups)
     assert len(search.cv_results_["mean_test_score"]) == 2
     assert search.predict(X[:5]).shape == (5,)
+
+
+# -- inter-patient training and patient adaptation ------------------------------------
+
+
+def test_validation_split_holds_out_whole_patients():
+    from sklearn_ecg.neural._keras import _validation_split
+
+    groups = np.repeat(np.arange(10), 20)
+    train, val = _validation_split(len(groups), 0.2, None, groups, seed=0)
+    assert len(set(groups[val])) == 2
+    assert not set(groups[val]) & set(groups[train])
+    assert len(train) + len(val) == len(groups)
+    # Without patients the split is by beat, as before.
+    train, val = _validation_split(len(groups), 0.1, None, None, seed=0)
+    assert len(val) == 20
+
+
+def test_groups_reach_fit_inside_grid_search_with_routing(beats):
+    import sklearn
+
+    X, y, groups, _ = beats
+    seen = []
+
+    class Recording(HeartbeatCNNClassifier):
+        def fit(self, X, y, sample_weight=None, groups=None):
+            seen.append(None if groups is None else len(set(groups)))
+            return super().fit(X, y, sample_weight=sample_weight, groups=groups)
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = Recording(epochs=1, random_state=0, **TINY).set_fit_request(groups=True)
+        search = GridSearchCV(clf, {"dense_units": [(8,), (16,)]}, cv=PairGroupKFold(2),
+                              scoring="accuracy")
+        search.fit(X, y, groups=groups)
+    assert len(seen) == 2 * 2 + 1 and all(n is not None and n >= 1 for n in seen)
+    assert hasattr(search, "best_estimator_")
+
+
+def test_groups_must_match_the_beats(beats):
+    X, y, groups, _ = beats
+    with pytest.raises(ValueError, match="groups must hold one patient per beat"):
+        HeartbeatCNNClassifier(epochs=1, **TINY).fit(X, y, groups=groups[:-1])
+
+
+def test_none_among_labels_is_a_clear_error(beats):
+    X, y, _, _ = beats
+    labels = y.astype(object)
+    labels[3] = None
+    with pytest.raises(ValueError, match="y must hold a class for every beat, got None"):
+        HeartbeatCNNClassifier(epochs=1, **TINY).fit(X, labels)
+
+
+def test_two_d_leads_one_after_another_equal_three_d(beats):
+    X, y, _, rr = beats
+    X3 = np.stack([X, X[:, ::-1]], axis=-1)
+    flat = X3.transpose(0, 2, 1).reshape(len(X), -1)
+    a = HeartbeatCNNClassifier(epochs=2, random_state=0, **TINY).fit(X3, y)
+    b = HeartbeatCNNClassifier(epochs=2, random_state=0, n_leads=2, **TINY).fit(flat, y)
+    assert a.beat_shape_ == b.beat_shape_ == (X.shape[1], 2)
+    np.testing.assert_allclose(a.predict_proba(X3), b.predict_proba(flat), rtol=1e-5, atol=1e-6)
+    # With the RR columns after the two leads.
+    c = HeartbeatCNNClassifier(epochs=1, random_state=0, n_leads=2, extra_features=rr.shape[1],
+                               **TINY).fit(np.hstack([flat, rr]), y)
+    assert c.beat_shape_ == (X.shape[1], 2) and c.extra_indices_.size == rr.shape[1]
+    with pytest.raises(ValueError, match="do not split into n_leads=2"):
+        HeartbeatCNNClassifier(n_leads=2, **TINY).fit(flat[:, :-1], y)
+    with pytest.raises(ValueError, match="expecting 96 features"):
+        HeartbeatCNNClassifier(epochs=1, **TINY).fit(X3, y).predict(flat)
+
+
+@pytest.mark.parametrize("options", [
+    dict(loss="focal"),
+    dict(class_weight="balanced_sqrt"),
+    dict(augmentations=None),
+    dict(augmentations=[("scale", {"factor": 0.5}), ("shift", {"max_fraction": 0.1, "p": 0.5})]),
+])
+def test_training_options_fit_and_are_reproducible(beats, options):
+    X, y, _, _ = beats
+    a = HeartbeatCNNClassifier(epochs=2, random_state=1, **TINY, **options).fit(X, y)
+    b = HeartbeatCNNClassifier(epochs=2, random_state=1, **TINY, **options).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_augmentations_change_training_and_are_checked(beats):
+    X, y, _, _ = beats
+    plain = HeartbeatCNNClassifier(epochs=2, random_state=1, augmentations=None, **TINY).fit(X, y)
+    augmented = HeartbeatCNNClassifier(epochs=2, random_state=1, **TINY).fit(X, y)
+    assert not np.allclose(plain.predict_proba(X), augmented.predict_proba(X))
+    with pytest.raises(ValueError, match="unknown augmentation 'nope'"):
+        HeartbeatCNNClassifier(augmentations=["nope"], **TINY).fit(X, y)
+
+
+def test_softened_class_weights_lie_between_none_and_balanced():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    y = np.array(["N"] * 90 + ["V"] * 10)
+    balanced = compute_class_weight("balanced", classes=np.array(["N", "V"]), y=y)
+    soft = np.sqrt(balanced)
+    soft /= np.average(soft, weights=[90, 10])
+    assert 1 < soft[1] / soft[0] < balanced[1] / balanced[0]
+    assert soft[1] / soft[0] == pytest.approx(np.sqrt(balanced[1] / balanced[0]))
+
+
+def test_adapt_returns_a_fine_tuned_copy_and_leaves_the_original(beats):
+    X, y, _, _ = beats
+    clf = HeartbeatCNNClassifier(epochs=3, random_state=0, adaptation_memory=20, **TINY).fit(X, y)
+    before = clf.predict_proba(X)
+    assert clf.memory_X_.shape == (40, X.shape[1])
+    assert sorted(set(clf.memory_y_)) == ["N", "V"]
+    patient = np.flatnonzero(y == "N")[:30]  # one class only: the other must not be forgotten
+    adapted = clf.adapt(X[patient], y[patient], epochs=3)
+    again = clf.adapt(X[patient], y[patient], epochs=3)
+    assert adapted is not clf and adapted.model_ is not clf.model_
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    np.testing.assert_array_equal(adapted.predict_proba(X), again.predict_proba(X))
+    assert not np.allclose(adapted.predict_proba(X), before)
+    assert list(adapted.classes_) == ["N", "V"]
+    assert adapted.get_params()["early_stopping"] is False
+    assert (adapted.predict(X) == "V").any()
+    with pytest.raises(ValueError, match=r"classes \['Q'\] that the fitted network does not know"):
+        clf.adapt(X[:4], np.array(["N", "Q", "N", "V"]))
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        clf.adapt(X[:4], y[:4], epochs=0)
+    with pytest.raises(NotFittedError):
+        HeartbeatCNNClassifier().adapt(X[:4], y[:4])
+
+
+def test_adapt_works_on_a_model_loaded_in_a_new_process(beats, tmp_path):
+    X, y, _, _ = beats
+    clf = HeartbeatCNNClassifier(epochs=2, random_state=0, **TINY).fit(X, y)
+    np.savez(tmp_path / "beats.npz", X=X, y=y)
+    joblib.dump(clf, tmp_path / "model.joblib")
+    expected = clf.adapt(X[:40], y[:40], epochs=2).predict_proba(X)
+    code = (
+        "import sys, joblib, numpy as np\n"
+        f"d = np.load(r'{tmp_path / 'beats.npz'}')\n"
+        f"clf = joblib.load(r'{tmp_path / 'model.joblib'}')\n"
+        "before = clf.predict_proba(d['X'])\n"
+        "adapted = clf.adapt(d['X'][:40], d['y'][:40], epochs=2)\n"
+        "assert np.array_equal(clf.predict_proba(d['X']), before)\n"
+        f"np.save(r'{tmp_path / 'proba.npy'}', adapted.predict_proba(d['X']))\n"
+        f"joblib.dump(adapted, r'{tmp_path / 'adapted.joblib'}')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), expected, rtol=1e-5, atol=1e-6)
+    reloaded = joblib.load(tmp_path / "adapted.joblib")
+    np.testing.assert_allclose(reloaded.predict_proba(X), expected, rtol=1e-5, atol=1e-6)

@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_ecg.preprocessing import BeatNormalizer, OutlierFilter
+from sklearn_ecg.preprocessing import BeatFeatureExtractor, BeatNormalizer, OutlierFilter
 
 ESTIMATORS = [
     OutlierFilter(),
@@ -26,6 +26,8 @@ ESTIMATORS = [
     BeatNormalizer(method="zscore"),
     BeatNormalizer(method="baseline", fs=4, target_fs=6),
     BeatNormalizer(method=None, n_samples=3),
+    BeatFeatureExtractor(),
+    BeatFeatureExtractor(fs=10, r_offset=0.1, n_points=2, extra_features=1),
 ]
 
 _NO_OUTLIER_IN_BLOBS = (
@@ -417,3 +419,80 @@ def test_beat_normalizer_input_errors():
     X[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         BeatNormalizer().fit(X)
+
+
+def test_beat_normalizer_normalises_each_lead_of_three_d_beats():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5, 40, 2))
+    out = BeatNormalizer("minmax", n_samples=20).fit_transform(X)
+    assert out.shape == (5, 20, 2)
+    for lead in range(2):
+        assert_allclose(out[:, :, lead], BeatNormalizer("minmax", n_samples=20).fit_transform(X[:, :, lead]))
+    with pytest.raises(ValueError, match="beats as rows"):
+        BeatNormalizer().fit(np.zeros((2, 3, 4, 5)))
+
+
+def test_beat_normalizer_warns_about_every_rr_column_name():
+    from sklearn_ecg.segmentation import RR_FEATURE_NAMES
+
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(4, 6)),
+                         columns=["beat_0", "beat_1", "beat_2", "beat_3", RR_FEATURE_NAMES[0],
+                                  RR_FEATURE_NAMES[-1]])
+    with pytest.warns(UserWarning, match="rr_prev"):
+        BeatNormalizer().fit(frame)
+
+
+def _gaussian_beats(fs=360.0, widths=(0.01, 0.04), heights=(1.0, 1.0)):
+    t = np.arange(int(0.7 * fs)) / fs
+    return np.vstack([h * np.exp(-((t - 0.25) ** 2) / (2 * w ** 2)) for w, h in zip(widths, heights)])
+
+
+def test_beat_features_measure_what_they_name():
+    X = _gaussian_beats(widths=(0.01, 0.04), heights=(1.0, 2.0))
+    extractor = BeatFeatureExtractor(n_points=4).fit(X)
+    names = list(extractor.get_feature_names_out())
+    out = pd.DataFrame(extractor.transform(X), columns=names)
+    assert names[:9] == ["r_amplitude", "q_amplitude", "s_amplitude", "qrs_width", "qrs_energy",
+                         "qrs_max_slope", "p_amplitude", "t_amplitude", "t_min"]
+    assert_allclose(out["r_amplitude"], [1.0, 2.0], atol=1e-3)
+    # A wide (ventricular-like) QRS is wider and less steep.
+    assert out["qrs_width"][1] > 3 * out["qrs_width"][0]
+    assert out["qrs_max_slope"][1] < out["qrs_max_slope"][0]
+    assert out.shape == (2, 9 + 4)
+
+
+def test_beat_features_pass_rr_columns_through_and_name_leads():
+    X = _gaussian_beats()
+    frame = pd.DataFrame(np.hstack([X, X, [[0.8], [1.2]]]),
+                         columns=[f"a{i}" for i in range(2 * X.shape[1])] + ["rr_prev_record"])
+    extractor = BeatFeatureExtractor(n_points=0, n_leads=2, extra_features=["rr_prev_record"])
+    out = extractor.fit(frame).transform(frame)
+    names = extractor.get_feature_names_out()
+    assert names[0] == "rr_prev_record" and names[1] == "lead0_r_amplitude"
+    assert "lead1_t_min" in names and out.shape == (2, 1 + 2 * 9)
+    assert_allclose(out[:, 0], [0.8, 1.2])
+    three_d = np.stack([X, X], axis=-1)
+    assert_allclose(BeatFeatureExtractor(n_points=0).fit_transform(three_d), out[:, 1:])
+    with pytest.raises(ValueError, match="do not split into n_leads=2"):
+        BeatFeatureExtractor(n_leads=2).fit(X[:, :3])
+
+
+def test_beat_features_relative_to_each_patient():
+    same = dict(widths=(0.02, 0.02))
+    X = np.vstack([_gaussian_beats(heights=(1.0, 1.0), **same),
+                   _gaussian_beats(heights=(3.0, 3.0), **same)])
+    X = np.vstack([X, X[[0]] * 1.5])  # patient a: two normal beats and a taller one
+    groups = np.array(["a", "a", "b", "b", "a"])
+    extractor = BeatFeatureExtractor(n_points=0, relative=True).fit(X)
+    out = pd.DataFrame(extractor.transform(X, groups=groups),
+                       columns=extractor.get_feature_names_out())
+    # Patient b's beats are its usual beats; patient a's taller one stands out.
+    assert_allclose(out["rel_r_amplitude"][[2, 3]], 0.0, atol=1e-9)
+    assert out["rel_r_amplitude"][4] == pytest.approx(0.5, abs=1e-3)
+    assert (out["template_corr"] > 0.99).all()
+    with pytest.raises(ValueError, match="relative=True needs groups"):
+        extractor.transform(X)
+    with pytest.raises(ValueError, match="groups must hold one patient per beat"):
+        extractor.transform(X, groups=groups[:2])
+    assert_allclose(BeatFeatureExtractor(n_points=0, relative=True).fit_transform(X, groups=groups),
+                    out.to_numpy())

@@ -157,7 +157,7 @@ def test_rr_features_by_hand():
     local = rr[:, 2]
     np.testing.assert_allclose(local, 1.0)  # 5 intervals summing to 5 s
     np.testing.assert_allclose(rr[3, :2], [0.5, 1.5])  # premature, then the pause
-    np.testing.assert_allclose(rr[3, 3:], [0.5, 1.5])
+    np.testing.assert_allclose(rr[3, 3:5], [0.5, 1.5])
     # First and last beats lack one neighbour: set to the local average.
     np.testing.assert_allclose(rr[0, 0], local[0])
     np.testing.assert_allclose(rr[-1, 1], local[-1])
@@ -280,3 +280,45 @@ def test_invalid_parameters_name_the_argument():
         RPeakSegmenter(fs=20).fit(X)
     with pytest.raises(ValueError, match="peaks must hold whole sample indices"):
         RPeakSegmenter().segment(spikes(), peaks=[100.5])
+
+
+def test_rr_ratios_relative_to_the_record_and_running_mean():
+    # A slow patient and a fast one with the same premature beat, in proportion.
+    for scale in (1.0, 0.6):
+        peaks = np.round(np.array([0, 100, 200, 300, 350, 500, 600, 700]) * scale).astype(int)
+        rr = rr_features(peaks, fs=100)
+        names = list(RR_FEATURE_NAMES)
+        record = rr[:, names.index("rr_prev_record")]
+        mean_rr = np.diff(peaks).mean() / 100
+        np.testing.assert_allclose(record, rr[:, 0] / mean_rr)
+        # The premature beat is below its rhythm whatever the heart rate.
+        np.testing.assert_allclose(record[4], 0.5 / (7 / 7), rtol=0.05)
+        running = rr[:, names.index("rr_prev_running")]
+        # Running mean of the intervals up to beat i: 1, 1, 1, then (3 + 0.5) / 4.
+        np.testing.assert_allclose(running[1:5], [1, 1, 1, 0.5 / (3.5 / 4)], rtol=0.02)
+        np.testing.assert_allclose(rr[:, names.index("rr_next_running")][3], 0.5 / 1.0, rtol=0.02)
+
+
+def test_running_rr_ratio_is_causal():
+    peaks = np.cumsum(np.full(60, 80))
+    late = peaks.copy()
+    late[50:] += 30  # change only the future of beat 48
+    a, b = rr_features(peaks, fs=100), rr_features(late, fs=100)
+    column = list(RR_FEATURE_NAMES).index("rr_prev_running")
+    np.testing.assert_array_equal(a[:49, column], b[:49, column])
+    # The record-wide ratio, by contrast, sees the whole record.
+    record = list(RR_FEATURE_NAMES).index("rr_prev_record")
+    assert not np.allclose(a[:49, record], b[:49, record])
+
+
+def test_segment_cuts_every_lead_at_the_peaks_of_the_first():
+    x = spikes(phase=0.5)
+    two = np.column_stack([x, -2 * x])
+    seg = RPeakSegmenter(fs=FS, n_samples=50)
+    one, both = seg.segment(x), seg.segment(two)
+    np.testing.assert_array_equal(one.peaks, both.peaks)
+    assert both.beats.shape == (len(one.beats), 50, 2)
+    np.testing.assert_allclose(both.beats[:, :, 0], one.beats)
+    np.testing.assert_allclose(both.beats[:, :, 1], -2 * one.beats)
+    with pytest.raises(ValueError, match="signal must be one lead"):
+        seg.segment(np.zeros((10, 2, 2)))

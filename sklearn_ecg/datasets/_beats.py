@@ -49,11 +49,13 @@ def make_beat_dataset(
     Returns
     -------
     dataset : :class:`~sklearn.utils.Bunch`
-        - ``X`` : ndarray of shape (n_beats, beat_length), the beats;
+        - ``X`` : ndarray of shape (n_beats, beat_length), the beats, or
+          (n_beats, beat_length, n_leads) for records of several leads
+          (``read_mitdb_record(..., all_leads=True)``);
         - ``y`` : ndarray of str, the AAMI class of each beat;
         - ``groups`` : ndarray of str, the patient of each beat (records 201
           and 202 are one patient), for patient-grouped cross-validation;
-        - ``rr`` : ndarray of shape (n_beats, 5), RR-interval features named
+        - ``rr`` : ndarray of shape (n_beats, 10), RR-interval features named
           by ``rr_feature_names``, computed from every peak of the record;
         - ``record``, ``sample`` : the record and R-peak sample of each beat;
         - ``feature_names`` : names of the columns of ``np.hstack([X, rr])``;
@@ -71,7 +73,7 @@ def make_beat_dataset(
     >>> from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
     >>> data = make_beat_dataset(load_mitdb_sample()[:2], n_samples=187)
     >>> data.X.shape[1], data.rr.shape[1]
-    (187, 5)
+    (187, 10)
     >>> sorted(set(data.groups)) == sorted({r.patient for r in load_mitdb_sample()[:2]})
     True
     """

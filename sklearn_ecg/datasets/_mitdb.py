@@ -167,7 +167,7 @@ def _check_record_files(record, folder):
 
 
 def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
-                      sampto=None):
+                      sampto=None, all_leads=False):
     """Read one lead and the annotations of a MIT-BIH Arrhythmia record.
 
     Parameters
@@ -186,18 +186,25 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
         The first sample to read.
     sampto : int, default=None
         One past the last sample to read; ``None`` reads to the end.
+    all_leads : bool, default=False
+        Read every lead of the record, ``lead`` first and the others in the
+        record's order: ``signal`` is then 2-D, one column per lead (both
+        leads of a MIT-BIH record), and ``leads`` names them. R peaks are
+        detected on the first column; beats keep all of them.
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
         With the fields:
 
-        signal : ndarray of float64, shape (n_samples,)
-            The lead, in mV.
+        signal : ndarray of float64, shape (n_samples,) or (n_samples, n_leads)
+            The lead (or, with ``all_leads=True``, every lead), in mV.
         fs : float
             The sampling frequency, 360.0 Hz.
         lead : str
-            The name of the lead read.
+            The name of the lead read (the first column with ``all_leads``).
+        leads : tuple of str
+            The names of the columns of ``signal`` (one name without ``all_leads``).
         record : str
             The record name.
         patient : str
@@ -278,9 +285,13 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
         )
     sampfrom, sampto = int(sampfrom), int(sampto)
 
+    channels = [channel]
+    if all_leads:
+        channels += [c for c in range(len(header.sig_name)) if c != channel]
     signals = wfdb.rdrecord(path, sampfrom=sampfrom, sampto=sampto,
-                            channels=[channel])
-    signal = np.asarray(signals.p_signal[:, 0], dtype=np.float64)
+                            channels=channels)
+    signal = np.asarray(signals.p_signal, dtype=np.float64)
+    signal = signal if all_leads else signal[:, 0]
 
     # Read every annotation, then cut: a flutter episode that began before
     # sampfrom still covers the start of the excerpt.
@@ -299,6 +310,7 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
         signal=signal,
         fs=float(header.fs),
         lead=header.sig_name[channel],
+        leads=tuple(header.sig_name[c] for c in channels),
         record=record,
         patient=mitdb_patient_id(record),
         sampfrom=sampfrom,
@@ -356,7 +368,7 @@ def _as_record_names(records):
 
 
 def fetch_mitdb(records=None, data_home=None, *, lead="MLII",
-                download_if_missing=True):
+                download_if_missing=True, all_leads=False):
     """Read MIT-BIH Arrhythmia records, downloading those that are missing.
 
     Parameters
@@ -375,6 +387,9 @@ def fetch_mitdb(records=None, data_home=None, *, lead="MLII",
     download_if_missing : bool, default=True
         Download missing records from PhysioNet into ``<data home>/mitdb/``
         with :func:`wfdb.dl_database`. If False, a missing record raises.
+    all_leads : bool, default=False
+        Read both leads of each record, ``lead`` first (see
+        :func:`read_mitdb_record`).
 
     Returns
     -------
@@ -428,4 +443,5 @@ def fetch_mitdb(records=None, data_home=None, *, lead="MLII",
                 f"and .atr files in {folder}. Download them by hand from "
                 f"{MITDB_URL} and put them in {folder}."
             )
-    return [read_mitdb_record(record, home, lead=lead) for record in records]
+    return [read_mitdb_record(record, home, lead=lead, all_leads=all_leads)
+            for record in records]

@@ -68,8 +68,25 @@ def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, c
     return encoder
 
 
+def focal_loss(keras, n_classes, gamma=2.0):
+    """The focal loss (Lin et al. 2017) for integer labels, on probabilities."""
+    ops = keras.ops
+
+    def loss(y_true, y_pred):
+        y_pred = ops.clip(y_pred, 1e-7, 1.0 - 1e-7)
+        if n_classes == 2:
+            y_true = ops.cast(ops.reshape(y_true, (-1, 1)), y_pred.dtype)
+            p = ops.where(y_true > 0.5, y_pred, 1.0 - y_pred)[:, 0]
+        else:
+            index = ops.cast(ops.reshape(y_true, (-1, 1)), "int32")
+            p = ops.take_along_axis(y_pred, index, axis=1)[:, 0]
+        return -((1.0 - p) ** gamma) * ops.log(p)
+
+    return loss
+
+
 def build_classifier(keras, encoder, *, n_extra, dense_units, dense_dropout, n_classes,
-                     learning_rate):
+                     learning_rate, loss="cross_entropy"):
     """Encoder, optional extra scalar inputs joined to its features, dense head, output."""
     layers = keras.layers
     beat = keras.Input(shape=encoder.input_shape[1:], name="beat")
@@ -83,12 +100,14 @@ def build_classifier(keras, encoder, *, n_extra, dense_units, dense_dropout, n_c
         features = layers.Dense(units, activation="relu")(features)
     if n_classes == 2:
         output = layers.Dense(1, activation="sigmoid")(features)
-        loss = "binary_crossentropy"
+        objective = "binary_crossentropy"
     else:
         output = layers.Dense(n_classes, activation="softmax")(features)
-        loss = "sparse_categorical_crossentropy"
+        objective = "sparse_categorical_crossentropy"
+    if loss == "focal":
+        objective = focal_loss(keras, n_classes)
     model = keras.Model(inputs, output)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=objective)
     return model
 
 

@@ -1,4 +1,4 @@
-"""Signal augmentations for contrastive pretraining, in NumPy.
+"""Signal augmentations for contrastive pretraining and supervised training, in NumPy.
 
 Each augmentation takes a batch of segments of shape ``(n, length, leads)`` and a
 :class:`numpy.random.Generator`, and returns a new batch of the same shape; the
@@ -79,6 +79,43 @@ def noise(x, rng, *, scale=0.1):
     return (x + rng.standard_normal(x.shape) * (scale * std)).astype(x.dtype)
 
 
+def scale(x, rng, *, factor=0.2):
+    """Multiply each segment (all leads alike) by a gain drawn from [1 - factor, 1 + factor].
+
+    Electrode placement and body build change the amplitude of the same beat
+    between patients.
+    """
+    gain = rng.uniform(1.0 - factor, 1.0 + factor, size=(x.shape[0], 1, 1))
+    return (x * gain).astype(x.dtype)
+
+
+def baseline_wander(x, rng, *, amplitude=0.1, max_cycles=1.0):
+    """Add a slow sinusoid (respiration, movement), of up to ``max_cycles`` per segment.
+
+    Its amplitude is drawn from [0, ``amplitude``] times the segment's peak-to-peak
+    range, its phase uniformly; each lead gets its own.
+    """
+    n, length, leads = x.shape
+    span = np.ptp(x, axis=1, keepdims=True)
+    cycles = rng.uniform(0.0, max_cycles, size=(n, 1, leads))
+    phase = rng.uniform(0.0, 2 * np.pi, size=(n, 1, leads))
+    height = rng.uniform(0.0, amplitude, size=(n, 1, leads)) * span
+    t = (np.arange(length) / length)[None, :, None]
+    return (x + height * np.sin(2 * np.pi * cycles * t + phase)).astype(x.dtype)
+
+
+def shift(x, rng, *, max_fraction=0.03):
+    """Shift each segment in time by up to ``max_fraction`` of its length, edges held.
+
+    An R peak located a few milliseconds off, as detectors do.
+    """
+    n, length, _ = x.shape
+    most = max(1, int(round(max_fraction * length)))
+    offset = rng.integers(-most, most + 1, size=(n, 1))
+    index = np.clip(np.arange(length)[None, :] - offset, 0, length - 1)
+    return np.take_along_axis(x, index[:, :, None], axis=1)
+
+
 def _interpolate(x, position):
     """Sample every row of ``x`` at fractional ``position`` (n, length) along axis 1."""
     length = x.shape[1]
@@ -123,6 +160,16 @@ AUGMENTATIONS = {
     }),
     "noise": (noise, {
         "scale": (0.1, _real_in(0.0, np.inf, low_open=True, high_open=True), "a positive number"),
+    }),
+    "scale": (scale, {
+        "factor": (0.2, _real_in(0.0, 1.0, low_open=True, high_open=True), "a number in (0, 1)"),
+    }),
+    "baseline_wander": (baseline_wander, {
+        "amplitude": (0.1, _real_in(0.0, np.inf, low_open=True, high_open=True), "a positive number"),
+        "max_cycles": (1.0, _real_in(0.0, np.inf, low_open=True, high_open=True), "a positive number"),
+    }),
+    "shift": (shift, {
+        "max_fraction": (0.03, _real_in(0.0, 0.5, low_open=True), "a number in (0, 0.5]"),
     }),
 }
 """Name -> (function, {parameter: (default, check, what it must be)}); each also takes ``p``."""

@@ -116,8 +116,16 @@ class KerasEstimatorMixin:
     ``warm_start``, ``random_state`` and ``verbose``.
     """
 
-    def _fit_keras(self, inputs, targets, *, sample_weight=None, stratify=None):
-        """Build (unless warm-starting) and train ``model_``; record ``history_``."""
+    def _fit_keras(self, inputs, targets, *, sample_weight=None, stratify=None, groups=None,
+                   augmentations=None):
+        """Build (unless warm-starting) and train ``model_``; record ``history_``.
+
+        With ``groups`` (the patient of each row, at least two patients), the
+        validation fraction that drives early stopping is drawn by patient, so
+        that the network stops when it stops improving on people it does not
+        train on. ``augmentations`` (checked, see ``_augment.check_augmentations``)
+        are applied to the first input, freshly drawn for every batch.
+        """
         keras = import_keras()
         with training_context(self.random_state):
             if not (self.warm_start and hasattr(self, "model_")):
@@ -130,11 +138,8 @@ class KerasEstimatorMixin:
             validation = None
             callbacks = []
             if self.early_stopping and self.validation_fraction and n >= 2:
-                n_val = min(max(1, int(round(self.validation_fraction * n))), n - 1)
-                labels = stratify if _can_stratify(stratify, n_val) else None
-                train_idx, val_idx = train_test_split(
-                    np.arange(n), test_size=n_val, stratify=labels,
-                    random_state=np.random.randint(_SEED_MAX),
+                train_idx, val_idx = _validation_split(
+                    n, self.validation_fraction, stratify, groups, np.random.randint(_SEED_MAX)
                 )
                 validation = (_unwrap(_take(arrays, val_idx)), targets[val_idx])
                 if weights is not None:
@@ -148,15 +153,20 @@ class KerasEstimatorMixin:
                 arrays = _take(arrays, None)
             steps = -(-len(targets) // self.batch_size) * self.epochs
             self.model_.run_eagerly = steps <= EAGER_MAX_STEPS
+            if augmentations:
+                data = dict(x=_augmented_batches(
+                    keras, arrays, targets, weights, self.batch_size, augmentations,
+                    np.random.randint(_SEED_MAX),
+                ))
+            else:
+                data = dict(x=_unwrap(arrays), y=targets, sample_weight=weights,
+                            batch_size=self.batch_size, shuffle=True)
             try:
                 history = self.model_.fit(
-                    _unwrap(arrays), targets,
-                    sample_weight=weights,
-                    batch_size=self.batch_size,
+                    **data,
                     epochs=self.epochs,
                     validation_data=validation,
                     callbacks=callbacks,
-                    shuffle=True,
                     verbose=self.verbose,
                 )
             finally:
@@ -222,6 +232,53 @@ def _take(arrays, index):
     if index is None:
         return [np.ascontiguousarray(a) for a in arrays]
     return [np.ascontiguousarray(a[index]) for a in arrays]
+
+
+def _validation_split(n, fraction, stratify, groups, seed):
+    """Training and validation rows: by patient when there are patients, else stratified."""
+    if groups is not None and len(np.unique(groups)) >= 2:
+        from sklearn.model_selection import GroupShuffleSplit
+
+        n_groups = len(np.unique(groups))
+        n_val = min(max(1, int(round(fraction * n_groups))), n_groups - 1)
+        split = GroupShuffleSplit(n_splits=1, test_size=n_val, random_state=seed)
+        return next(split.split(np.zeros(n), groups=groups))
+    n_val = min(max(1, int(round(fraction * n))), n - 1)
+    labels = stratify if _can_stratify(stratify, n_val) else None
+    return train_test_split(np.arange(n), test_size=n_val, stratify=labels, random_state=seed)
+
+
+def _augmented_batches(keras, arrays, targets, weights, batch_size, augmentations, seed):
+    """Shuffled batches whose first input is augmented afresh each time, as a PyDataset.
+
+    Batch ``i`` of epoch ``e`` draws its order and its augmentations from a
+    generator seeded by ``(seed, e, i)``: reproducible, and new every epoch.
+    """
+    from ._augment import augment
+
+    class AugmentedBatches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.epoch = 0
+            self.order = np.random.default_rng([seed, 0]).permutation(len(targets))
+
+        def __len__(self):
+            return -(-len(targets) // batch_size)
+
+        def __getitem__(self, i):
+            rows = np.sort(self.order[i * batch_size:(i + 1) * batch_size])
+            rng = np.random.default_rng([seed, self.epoch, i])
+            x = [augment(arrays[0][rows], rng, augmentations)] + [a[rows] for a in arrays[1:]]
+            x = tuple(x) if len(x) > 1 else x[0]
+            if weights is None:
+                return x, targets[rows]
+            return x, targets[rows], weights[rows]
+
+        def on_epoch_end(self):
+            self.epoch += 1
+            self.order = np.random.default_rng([seed, self.epoch]).permutation(len(targets))
+
+    return AugmentedBatches()
 
 
 def _can_stratify(labels, n_val):

@@ -4,9 +4,12 @@
   deviations from their column (an ECG channel or a beat sample position).
 - :class:`BeatNormalizer` resamples each beat to a fixed length and scales
   its amplitude (min-max, z-score or baseline removal).
+- :class:`BeatFeatureExtractor` measures each beat (RR features passed
+  through, QRS width and energy, wave amplitudes, a down-sampled shape).
 """
 
+from ._beat_features import BeatFeatureExtractor
 from ._beat_normalizer import BeatNormalizer
 from ._outlier import OutlierFilter
 
-__all__ = ["BeatNormalizer", "OutlierFilter"]
+__all__ = ["BeatFeatureExtractor", "BeatNormalizer", "OutlierFilter"]

@@ -19,11 +19,8 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import beat_feature_names, check_fs, resample_rows
+from ..utils._vocabulary import RR_COLUMNS
 
-# The RR columns that RPeakSegmenter(rr_features=True) appends after the beat
-# samples. Spelt out here rather than imported so that preprocessing does not
-# depend on segmentation, which sits upstream of it.
-_RR_COLUMNS = ("n_beats", "rr_mean", "rr_std", "rr_rmssd")
 
 
 class BeatNormalizer(TransformerMixin, BaseEstimator):
@@ -159,8 +156,8 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_beats, n_samples_in)
-            Beats, one per row.
+        X : array-like of shape (n_beats, n_samples_in) or (n_beats, n_samples_in, n_leads)
+            Beats, one per row; 3-D beats are normalised lead by lead.
         y : None
             Ignored, present for API consistency.
 
@@ -169,16 +166,17 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         self : BeatNormalizer
             The fitted transformer.
         """
-        X = validate_data(self, X, dtype=np.float64)
+        X = validate_data(self, X, dtype=np.float64, allow_nd=True)
+        _check_beat_dims(X)
         rr_columns = [
             name
             for name in getattr(self, "feature_names_in_", ())
-            if name in _RR_COLUMNS
+            if name in RR_COLUMNS
         ]
         if rr_columns:
             warnings.warn(
                 f"X has the RR feature columns {rr_columns}, which "
-                "RPeakSegmenter(rr_features=True) appends to the beats; "
+                "RPeakSegmenter and make_beat_dataset append to the beats; "
                 "BeatNormalizer treats every column as a sample of one beat and "
                 "would resample and normalise them with it. Segment with "
                 "RPeakSegmenter(rr_features=False), or use a "
@@ -213,16 +211,25 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_beats, n_features_in_)
+        X : array-like of shape (n_beats, n_features_in_) or (n_beats, n_features_in_, n_leads)
             Beats, one per row, of the length seen in :meth:`fit`.
 
         Returns
         -------
-        X_out : ndarray of shape (n_beats, n_samples_out_)
-            The normalised beats.
+        X_out : ndarray of shape (n_beats, n_samples_out_) or (n_beats, n_samples_out_, n_leads)
+            The normalised beats; each lead of a 3-D beat is normalised alone.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = validate_data(self, X, dtype=np.float64, reset=False, allow_nd=True)
+        _check_beat_dims(X)
+        if X.ndim == 3:
+            n, length, leads = X.shape
+            rows = self._normalize(X.transpose(0, 2, 1).reshape(n * leads, length))
+            return rows.reshape(n, leads, -1).transpose(0, 2, 1).copy()
+        return self._normalize(X)
+
+    def _normalize(self, X):
+        """Resample and normalise the rows of a 2-D array."""
         # Flatness is judged on the input: the polyphase filter leaves a small
         # ripple on a resampled constant, which normalising would blow up.
         flat = np.ptp(X, axis=1) == 0
@@ -278,6 +285,15 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
         tags.input_tags.allow_nan = False
         tags.transformer_tags.preserves_dtype = ["float64"]
         return tags
+
+
+def _check_beat_dims(X):
+    if X.ndim > 3:
+        raise ValueError(
+            "X must hold beats as rows, 2-D (n_beats, n_samples) or 3-D "
+            f"(n_beats, n_samples, n_leads), got shape {X.shape}"
+        )

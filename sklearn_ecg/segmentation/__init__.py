@@ -1,14 +1,16 @@
 """R-peak detection and beat segmentation."""
 
-from ._beats import RR_FEATURE_NAMES, beat_windows, rr_features
+from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
+from ._beats import RUNNING_RR_BEATS, beat_windows, rr_features
 from ._detectors import DETECTORS, detect_r_peaks, refine_peaks
 from ._evaluate import evaluate_detector
-from ._segmenter import WINDOW_RR_FEATURE_NAMES, RPeakSegmenter
+from ._segmenter import RPeakSegmenter
 
 __all__ = [
     "DETECTORS",
     "RR_FEATURE_NAMES",
     "RPeakSegmenter",
+    "RUNNING_RR_BEATS",
     "WINDOW_RR_FEATURE_NAMES",
     "beat_windows",
     "detect_r_peaks",

@@ -8,13 +8,14 @@ These two functions are the only place where beats are cut out of a signal:
 import numpy as np
 
 from ..utils import resample_rows
-
-RR_FEATURE_NAMES = ("rr_prev", "rr_next", "rr_local", "rr_prev_ratio", "rr_next_ratio")
-"""Names of the per-beat RR-interval features, in column order (seconds or ratios)."""
+from ..utils._vocabulary import RR_FEATURE_NAMES
 
 # Number of RR intervals on each side of a beat that make up its local average, as
 # in the "local average RR" of de Chazal et al. (2004).
 _LOCAL_RR_BEATS = 10
+# Number of preceding RR intervals in the causal running mean (about half a minute
+# of sinus rhythm): long enough that one premature beat barely moves it.
+RUNNING_RR_BEATS = 32
 
 
 def window_bounds(before, after, fs):
@@ -83,6 +84,15 @@ def rr_features(peaks, fs):
     beats have ``rr_prev_ratio`` well below 1 and, with a compensatory pause,
     ``rr_next_ratio`` above 1.
 
+    Intervals in seconds differ between patients more than between beat classes;
+    the last five columns normalise them by the patient's own rhythm, which is
+    what carries a classifier across patients (Lin & Yang 2014; Mondejar-Guerra
+    et al. 2019): the previous, next and local intervals over the mean RR of the
+    whole signal (``*_record``), and the previous and next intervals over the
+    running mean of the :data:`RUNNING_RR_BEATS` intervals that end at the beat
+    (``*_running``), which uses no future beat but the next one and so also
+    works on a stream.
+
     The first beat has no previous interval and the last no next one: those
     entries are set to the local average (ratio 1). With fewer than two peaks
     every entry is NaN.
@@ -96,7 +106,7 @@ def rr_features(peaks, fs):
 
     Returns
     -------
-    features : ndarray of shape (n_peaks, 5)
+    features : ndarray of shape (n_peaks, 10)
     """
     peaks = np.asarray(peaks, dtype=np.int64)
     n = peaks.size
@@ -114,4 +124,13 @@ def rr_features(peaks, fs):
     nxt = np.concatenate([rr, [local[-1]]])
     out[:, 0], out[:, 1], out[:, 2] = prev, nxt, local
     out[:, 3], out[:, 4] = prev / local, nxt / local
+    record_mean = rr.mean()
+    out[:, 5], out[:, 6], out[:, 7] = prev / record_mean, nxt / record_mean, local / record_mean
+    # Running mean of the intervals ending at beat i (interval i - 1 is rr_prev);
+    # the first beat, which has none, uses its own previous interval (ratio 1).
+    end = np.maximum(i, 1)
+    start = np.maximum(end - RUNNING_RR_BEATS, 0)
+    running = (csum[end] - csum[start]) / (end - start)
+    running[0] = prev[0]
+    out[:, 8], out[:, 9] = prev / running, nxt / running
     return out

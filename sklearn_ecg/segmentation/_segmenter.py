@@ -9,11 +9,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ..utils import beat_feature_names, check_peaks
-from ._beats import RR_FEATURE_NAMES, beat_windows, rr_features, window_bounds
+from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
+from ._beats import beat_windows, rr_features, window_bounds
 from ._detectors import DETECTORS, detect_r_peaks
-
-WINDOW_RR_FEATURE_NAMES = ("n_beats", "rr_mean", "rr_std", "rr_rmssd")
-"""RR statistics appended by :meth:`RPeakSegmenter.transform`, one value per window."""
 
 
 class RPeakSegmenter(TransformerMixin, BaseEstimator):
@@ -49,8 +47,9 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         ``round(before * fs) + round(after * fs)`` samples.
     rr_features : bool, default=True
         Add RR-interval features: per beat in :meth:`segment`
-        (``rr_prev``, ``rr_next``, ``rr_local``, ``rr_prev_ratio``,
-        ``rr_next_ratio``, in seconds), per window in :meth:`transform`
+        (``rr_prev``, ``rr_next``, ``rr_local`` in seconds, and the ratios of
+        :data:`~sklearn_ecg.segmentation.RR_FEATURE_NAMES` that normalise them
+        by the patient's own rhythm), per window in :meth:`transform`
         (``n_beats``, ``rr_mean``, ``rr_std``, ``rr_rmssd``). Before a step
         that treats a whole row as one beat, such as
         :class:`~sklearn_ecg.BeatNormalizer`, set it to False or route the
@@ -106,7 +105,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
     >>> seg = RPeakSegmenter(fs=fs, n_samples=100)
     >>> beats = seg.segment(ecg)
     >>> beats.beats.shape, beats.rr.shape
-    ((12, 100), (12, 5))
+    ((12, 100), (12, 10))
     >>> Xt = seg.fit_transform(np.vstack([ecg, ecg]))
     >>> Xt.shape
     (2, 104)
@@ -153,10 +152,15 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
 
     def _cut(self, x, peaks):
         """Beats, kept mask and per-beat RR features of one signal at known peaks."""
-        beats, kept = beat_windows(
-            x, peaks, self.fs, self.before, self.after, edge=self.edge,
-            n_samples=self.n_samples,
-        )
+        if x.ndim == 2:
+            # Every lead is cut at the same peaks: beats of shape (n, length, n_leads).
+            cut = [self._cut(lead, peaks)[:2] for lead in x.T]
+            beats, kept = np.stack([b for b, _ in cut], axis=-1), cut[0][1]
+        else:
+            beats, kept = beat_windows(
+                x, peaks, self.fs, self.before, self.after, edge=self.edge,
+                n_samples=self.n_samples,
+            )
         rr = rr_features(peaks, self.fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
         return beats, kept, rr
 
@@ -204,8 +208,9 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        signal : array-like of shape (n_samples,)
-            One lead at ``fs``, for example a whole record.
+        signal : array-like of shape (n_samples,) or (n_samples, n_leads)
+            One lead at ``fs``, for example a whole record, or several leads
+            of it as columns (R peaks are then detected on the first).
         peaks : array-like of int, default=None
             R-peak sample indices to use instead of detecting them (for
             example reference annotations).
@@ -213,8 +218,9 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         Returns
         -------
         result : :class:`~sklearn.utils.Bunch`
-            - ``beats`` : ndarray of shape (n_beats, beat_length), the windows;
-            - ``rr`` : ndarray of shape (n_beats, 5), their RR-interval
+            - ``beats`` : ndarray of shape (n_beats, beat_length), the windows,
+              or (n_beats, beat_length, n_leads) for a signal of several leads;
+            - ``rr`` : ndarray of shape (n_beats, 10), their RR-interval
               features (an empty (n_beats, 0) array when
               ``rr_features=False``), computed from all peaks so that a beat
               dropped at an edge still counts as a neighbour;
@@ -227,12 +233,17 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         self._validate_params()
         length = self._beat_length()
         x = np.asarray(signal, dtype=float)
-        if x.ndim != 1:
-            raise ValueError(f"signal must be one lead, a 1-D array, got shape {x.shape}")
+        if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[1] < 1):
+            raise ValueError(
+                "signal must be one lead (a 1-D array) or leads as columns (a 2-D array "
+                f"of shape (n_samples, n_leads)), got shape {x.shape}"
+            )
+        if x.ndim == 2 and x.shape[1] == 1:
+            x = x[:, 0]
         if peaks is None:
-            peaks = detect_r_peaks(x, self.fs, self.detector)
+            peaks = detect_r_peaks(x if x.ndim == 1 else x[:, 0], self.fs, self.detector)
         else:
-            peaks = check_peaks(peaks, "peaks", n_samples=x.size)
+            peaks = check_peaks(peaks, "peaks", n_samples=x.shape[0])
         beats, kept, rr = self._cut(x, peaks)
         names = beat_feature_names(length) + (list(RR_FEATURE_NAMES) if self.rr_features else [])
         return Bunch(

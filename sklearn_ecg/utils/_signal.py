@@ -148,3 +148,58 @@ def resample_rows(X, n_samples):
     out = resample_poly(residual, up, down, axis=1, padtype="line")
     # resample_poly returns ceil(n_in * up / down) samples, which is n_samples here.
     return out[:, :n_samples] + first + (last - first) * t_out
+
+
+def extra_column_indices(spec, n_columns, feature_names=None, name="extra_features"):
+    """Positions of the scalar columns (such as RR features) that follow the beats.
+
+    The one reading of the ``extra_features`` parameter of the beat
+    estimators: an int ``k`` takes the last ``k`` columns; a sequence of
+    strings takes those columns of a DataFrame (``feature_names``); a sequence
+    of ints takes those positions. At least one column must be left for the
+    beat. Errors name the parameter ``name``.
+
+    Parameters
+    ----------
+    spec : int, sequence of str or int, or None
+    n_columns : int
+        Columns of the 2-D ``X``.
+    feature_names : ndarray of str, default=None
+        ``feature_names_in_`` of the estimator, for names.
+    name : str, default="extra_features"
+
+    Returns
+    -------
+    indices : ndarray of intp, sorted
+    """
+    if spec is None or (isinstance(spec, (int, np.integer)) and not isinstance(spec, bool)
+                        and spec == 0):
+        return np.empty(0, dtype=np.intp)
+    n = int(n_columns)
+    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
+        if spec < 0 or spec >= n:
+            raise ValueError(f"{name}={spec} leaves no beat column in X with n_features = {n}")
+        return np.arange(n - spec, n)
+    if isinstance(spec, str):
+        spec = [spec]
+    spec = list(spec)
+    if spec and all(isinstance(s, str) for s in spec):
+        if feature_names is None:
+            raise ValueError(f"{name} given as names needs X as a DataFrame with those columns")
+        names = list(feature_names)
+        missing = [s for s in spec if s not in names]
+        if missing:
+            raise ValueError(f"{name} {missing} are not columns of X")
+        return np.array([names.index(s) for s in spec], dtype=np.intp)
+    if spec and all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in spec) \
+            and all(0 <= s < n for s in spec):
+        positions = np.unique(np.asarray(spec, dtype=np.intp))
+        if positions.size != len(spec) or positions.size >= n:
+            raise ValueError(
+                f"{name} must name distinct columns and leave at least one "
+                f"beat column, got {spec!r} for X of {n} columns"
+            )
+        return positions
+    raise ValueError(
+        f"{name} must be an int, column names or column positions of X, got {spec!r}"
+    )

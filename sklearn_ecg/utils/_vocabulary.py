@@ -1,0 +1,25 @@
+"""The names the whole library shares: RR feature columns.
+
+Segmentation writes these columns, datasets return them, preprocessing and the
+estimators recognise them; they are defined once, here, upstream of all of them.
+"""
+
+RR_FEATURE_NAMES = (
+    "rr_prev", "rr_next", "rr_local", "rr_prev_ratio", "rr_next_ratio",
+    "rr_prev_record", "rr_next_record", "rr_local_record",
+    "rr_prev_running", "rr_next_running",
+)
+"""Names of the per-beat RR-interval features, in column order (seconds or ratios).
+
+The first three are seconds; the others are ratios that carry across patients
+because each is relative to the patient's own rhythm: ``*_ratio`` over the local
+average, ``*_record`` over the mean RR of the whole signal, ``*_running`` over
+the running mean of the intervals up to the beat (causal, so it can be computed
+on a stream).
+"""
+
+WINDOW_RR_FEATURE_NAMES = ("n_beats", "rr_mean", "rr_std", "rr_rmssd")
+"""RR statistics appended by :meth:`RPeakSegmenter.transform`, one value per window."""
+
+RR_COLUMNS = frozenset(RR_FEATURE_NAMES) | frozenset(WINDOW_RR_FEATURE_NAMES)
+"""Every RR column name the library writes, per beat or per window."""
