@@ -42,7 +42,10 @@ def main(argv=None):
                                 n_classes=len(classes), learning_rate=1e-3)
 
     def fit_estimator(seed):
-        est = HeartbeatCNNClassifier(epochs=args.epochs, early_stopping=False, random_state=seed)
+        # The same network and plain training on both sides.
+        est = HeartbeatCNNClassifier(conv_filters=(16, 32, 32, 32, 256), kernel_size=(5, 3, 3, 3, 3),
+                                     class_weight=None, augmentations=None, adaptation_memory=0,
+                                     epochs=args.epochs, early_stopping=False, random_state=seed)
         start = time.perf_counter()
         est.fit(X, y)
         return est, len(y) * args.epochs / (time.perf_counter() - start)

@@ -71,3 +71,23 @@ def test_errors(records):
         make_beat_dataset([])
     with pytest.raises(ValueError, match="peaks must be 'annotations' or a detector"):
         make_beat_dataset(records, peaks="annotation")
+
+
+def test_bad_records_are_clear_errors():
+    import copy
+
+    records = load_mitdb_sample()[:2]
+    with pytest.raises(ValueError, match="wrap a single record in a list"):
+        make_beat_dataset(records[0])
+    with pytest.raises(ValueError, match=r"records\[0\] is not a record"):
+        make_beat_dataset(["208"])
+    with pytest.raises(ValueError, match="record 101 is given twice"):
+        make_beat_dataset([records[0], records[0]])
+    gappy = copy.deepcopy(records[0])
+    gappy.signal[1000:1010] = np.nan
+    with pytest.raises(ValueError, match="has NaN samples"):
+        make_beat_dataset([gappy])
+    nameless = copy.deepcopy(records[0])
+    del nameless["patient"]
+    with pytest.raises(ValueError, match=r"lacks \['patient'\]"):
+        make_beat_dataset([nameless])

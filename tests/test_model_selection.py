@@ -474,3 +474,28 @@ def test_cross_validate_with_pairs_and_single_rows(cv):
         LogisticRegression(), X_pairs, y_pairs, groups=pair_groups, cv=cv
     )
     assert np.array_equal(paired["test_score"], again["test_score"])
+
+
+def test_splitters_refuse_y_of_another_length_and_missing_patients():
+    X = np.zeros((6, 2))
+    groups = np.array(["a", "a", "b", "b", "c", "c"])
+    with pytest.raises(ValueError, match="y has 5 rows but X has 6"):
+        list(PairGroupKFold(2).split(X, np.zeros(5), groups))
+    for missing in (np.array([1.0, 1.0, np.nan, 2.0, 3.0, 3.0]),
+                    np.array(["a", "a", None, "b", "c", "c"], dtype=object)):
+        with pytest.raises(ValueError, match="missing id"):
+            list(PairGroupKFold(2).split(X, None, missing))
+        with pytest.raises(ValueError, match="missing id"):
+            make_pairs(X, missing, n_pairs=4)
+
+
+def test_make_pairs_warns_when_pairs_must_repeat():
+    X = np.arange(8.0).reshape(4, 2)
+    groups = ["a", "a", "b", "b"]
+    with pytest.warns(UserWarning, match="distinct ordered pairs"):
+        make_pairs(X, groups, n_pairs=100, random_state=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make_pairs(X, groups, n_pairs=4, random_state=0)

@@ -234,3 +234,9 @@ def test_tensorflow_is_not_imported_until_fit():
         "assert 'tensorflow' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_bounded_output_refuses_targets_outside_zero_one():
+    X = np.random.default_rng(0).normal(size=(20, 40))
+    with pytest.raises(ValueError, match=r"y must lie in \[0, 1\] for bound_output=True"):
+        SiameseSimilarityRegressor(bound_output=True, epochs=1, **TINY).fit(X, np.tile([0.0, 5.0], 10))

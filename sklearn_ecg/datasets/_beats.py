@@ -85,9 +85,36 @@ def make_beat_dataset(
         raise ValueError(
             f"peaks must be 'annotations' or a detector name {list(DETECTORS)}, got {peaks!r}"
         )
+    use_annotations = peaks == "annotations"
+    if isinstance(records, (dict, str)) or not hasattr(records, "__len__"):
+        raise ValueError(
+            "records must be a list of records as read by read_mitdb_record or "
+            f"load_mitdb_sample (Bunch with signal, fs, beat_samples, ...), got "
+            f"{type(records).__name__}; wrap a single record in a list: [record]"
+        )
     if len(records) == 0:
         raise ValueError("records is empty: pass at least one record")
-    use_annotations = peaks == "annotations"
+    required = ("signal", "fs", "beat_samples", "beat_labels", "patient", "record")
+    seen = set()
+    for i, rec in enumerate(records):
+        missing = [k for k in required if not hasattr(rec, k) and not (
+            isinstance(rec, dict) and k in rec)]
+        if missing:
+            raise ValueError(
+                f"records[{i}] is not a record: it lacks {missing}; records come from "
+                "read_mitdb_record, fetch_mitdb or load_mitdb_sample (a record name is "
+                "read with read_mitdb_record(name))"
+            )
+        if rec.record in seen:
+            raise ValueError(
+                f"record {rec.record} is given twice: its beats would be duplicated"
+            )
+        seen.add(rec.record)
+        if use_annotations and np.isnan(np.asarray(rec.signal, dtype=float)).any():
+            raise ValueError(
+                f"record {rec.record} has NaN samples: beats cut at the annotations would "
+                "contain them; fill or cut out the gaps first"
+            )
     parts = {k: [] for k in ("X", "y", "groups", "rr", "record", "sample")}
     counts = {"edge": 0, "other_class": 0}
     if not use_annotations:

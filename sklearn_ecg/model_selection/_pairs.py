@@ -6,12 +6,13 @@ sampler; the ``pair_groups`` it returns feed the patient-aware splitters so that
 no patient is on both sides of a split.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_array, check_random_state
 
-from ._split import _encode_labels
+from ._split import _encode_labels, _missing_ids
 
 __all__ = ["make_pairs"]
 
@@ -103,6 +104,12 @@ def make_pairs(X, groups, *, n_pairs=1000, random_state=None, return_indices=Fal
             "patient per row of X."
         )
 
+    missing = _missing_ids(groups)
+    if missing.any():
+        raise ValueError(
+            f"groups must name a patient on every row; {int(missing.sum())} row(s) have a "
+            f"missing id (None or NaN), first at row {int(np.flatnonzero(missing)[0])}."
+        )
     _, codes = _encode_labels(groups)
     counts = np.bincount(codes)
     n_patients = len(counts)
@@ -118,6 +125,18 @@ def make_pairs(X, groups, *, n_pairs=1000, random_state=None, return_indices=Fal
         raise ValueError(
             f"groups has {n_patients} distinct patient(s), so no different-patient "
             "pair can be made; give rows from at least 2 patients."
+        )
+
+    # Ordered pairs (i, j), i != j, that exist: beyond them, pairs must repeat.
+    n_same = int(np.sum(counts * (counts - 1)))
+    n_different = int(len(codes) ** 2 - np.sum(counts ** 2))
+    if n_positive > n_same or n_negative > n_different:
+        warnings.warn(
+            f"n_pairs={n_pairs} asks for {n_positive} same-patient and {n_negative} "
+            f"different-patient pairs, but the {len(codes)} rows make only {n_same} and "
+            f"{n_different} distinct ordered pairs: pairs are drawn with replacement "
+            "and repeat. Ask for fewer pairs or give more rows.",
+            UserWarning,
         )
 
     rng = check_random_state(random_state)

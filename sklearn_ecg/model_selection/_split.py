@@ -89,8 +89,25 @@ def _check_groups(groups, X=None):
                 f"groups has {groups.shape[0]} rows but X has {n_samples}; give "
                 "one entry of groups per row of X."
             )
+    missing = _missing_ids(groups)
+    if missing.any():
+        raise ValueError(
+            f"groups must name a patient on every row; {int(missing.any(axis=1).sum())} "
+            f"row(s) have a missing id (None or NaN), first at row "
+            f"{int(np.flatnonzero(missing.any(axis=1))[0])}."
+        )
     uniques, codes = _encode_labels(groups)
     return codes, len(uniques)
+
+
+def _missing_ids(groups):
+    """Where an array of patient ids holds None or NaN."""
+    if groups.dtype.kind == "f":
+        return np.isnan(groups)
+    if groups.dtype.kind == "O":
+        return np.vectorize(lambda v: v is None or (isinstance(v, float) and v != v),
+                            otypes=[bool])(groups)
+    return np.zeros(groups.shape, dtype=bool)
 
 
 def _rows_for_patients(codes, is_test, is_train=None):
@@ -198,6 +215,11 @@ class _BasePairGroupSplitter(BaseCrossValidator):
         test : ndarray
             The testing set indices for that split.
         """
+        if y is not None and _num_samples(y) != _num_samples(X):
+            raise ValueError(
+                f"y has {_num_samples(y)} rows but X has {_num_samples(X)}; give one "
+                "target per row of X."
+            )
         for train, test, _ in self._compute_splits(X, groups):
             yield train, test
 

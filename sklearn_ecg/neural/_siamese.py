@@ -261,9 +261,11 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
     def _check_settings(self, segment_shape, y):
         if self.loss != "mse" and not self.bound_output:
             raise ValueError(f"loss={self.loss!r} needs bound_output=True (scores in [0, 1])")
-        if self.loss != "mse" and y is not None and (np.min(y) < 0 or np.max(y) > 1):
+        if (self.loss != "mse" or self.bound_output) and y is not None and len(y) \
+                and (np.min(y) < 0 or np.max(y) > 1):
+            why = f"loss={self.loss!r}" if self.loss != "mse" else "bound_output=True (a sigmoid)"
             raise ValueError(
-                f"y must lie in [0, 1] for loss={self.loss!r}, got values in "
+                f"y must lie in [0, 1] for {why}, got values in "
                 f"[{np.min(y):g}, {np.max(y):g}]"
             )
         for name in self.metrics or ():
