@@ -128,7 +128,12 @@ def scores_of(y_true, y_pred):
     for c in CLASSES:
         se, ppv = report.loc[c, "sensitivity"], report.loc[c, "positive_predictivity"]
         out[f"se_{c}"], out[f"ppv_{c}"] = se, ppv
-        out[f"f1_{c}"] = 2 * se * ppv / (se + ppv) if se + ppv > 0 else 0.0
+        # A class absent from the test beats has no F1 (left out of the means).
+        if se != se:
+            out[f"f1_{c}"] = float("nan")
+        else:
+            ppv = 0.0 if ppv != ppv else ppv
+            out[f"f1_{c}"] = 2 * se * ppv / (se + ppv) if se + ppv > 0 else 0.0
     return out
 
 
@@ -193,6 +198,9 @@ def leave_one_patient_out(d, args):
               f"{counts}, {int(adapt_rows.sum())} for adaptation): macro-F1 " + ", ".join(line)
               + f"  [{time.perf_counter() - start_all:.0f} s]", flush=True)
 
+    if args.save:
+        np.savez(args.save, y=y, groups=groups, scored=scored,
+                 **{m: pred[m].astype(str) for m in models})
     print(f"\nLeave-one-patient-out, {len(patients)} patients, {int(scored.sum())} beats scored "
           f"(each record after its first {ADAPT_SECONDS / 60:.0f} minutes); "
           f"total {time.perf_counter() - start_all:.0f} s\n")
@@ -278,6 +286,7 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5, help="folds of the ablation")
     parser.add_argument("--skip-old-cnn", action="store_true")
     parser.add_argument("--data-home", default=None)
+    parser.add_argument("--save", default=None, help="write every prediction to this .npz")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     d = load(args.data_home)

@@ -366,6 +366,7 @@ def _demo_beats(demo):
 
     # The four classes of the AAMI evaluation protocol: Q beats are too rare to learn.
     before, after = 0.25, 0.45
+    demo.beat_window = before, after
     data = make_beat_dataset(demo.records, peaks=demo.args.detector, before=before, after=after,
                              n_samples=187, classes=("N", "S", "V", "F"))
     demo.beats = data
@@ -457,17 +458,29 @@ def _demo_cnn(demo):
     from .neural import HeartbeatCNNClassifier
     from .preprocessing import BeatNormalizer
 
+    from .preprocessing import BeatFeatureExtractor
+
     data = demo.beats
-    n_beat, n_rr = data.X.shape[1], data.rr.shape[1]
-    X = np.hstack([data.X, data.rr])
+    n_beat = data.X.shape[1]
+    # Each beat's morphology against its own patient's median beat: what makes a beat
+    # ectopic is how it differs from that patient's usual beat. Computed per record,
+    # without labels, so it is the same for training and unseen patients.
+    before, after = demo.beat_window
+    relative = BeatFeatureExtractor(fs=n_beat / (before + after), r_offset=before, n_points=0,
+                                    relative=True)
+    rel = relative.fit_transform(BeatNormalizer("minmax").fit_transform(data.X),
+                                 groups=data.record)[:, -10:]
+    X = np.hstack([data.X, data.rr, rel])
+    n_extra = X.shape[1] - n_beat
     model = Pipeline([
-        # Min-max scales each beat alone; the RR columns pass through unchanged and
-        # come last, where extra_features=n_rr takes them (the CNN standardises them).
+        # Min-max scales each beat alone; the RR and relative columns pass through
+        # unchanged and come last, where extra_features takes them (the CNN
+        # standardises them).
         ("normalize", ColumnTransformer(
             [("beat", BeatNormalizer("minmax"), slice(0, n_beat))], remainder="passthrough")),
         # Its defaults: softened class weights, augmented beats; given the patients,
         # it stops early on patients it does not train on.
-        ("cnn", HeartbeatCNNClassifier(extra_features=n_rr, epochs=demo.args.epochs,
+        ("cnn", HeartbeatCNNClassifier(extra_features=n_extra, epochs=demo.args.epochs,
                                        random_state=0)),
     ])
     n_folds = demo.cv.get_n_splits()
@@ -479,7 +492,8 @@ def _demo_cnn(demo):
         held_out = ", ".join(sorted(set(data.groups[test].tolist())))
         _say(f"{_INDENT}fold {k}/{n_folds}: {_epochs(fold_model[-1])} on {train.size} beats, "
              f"patients {held_out} held out ({time.perf_counter() - start:.0f} s)")
-    _say(f"{_INDENT}CNN (beat + RR features) beside the baseline, on the same folds:")
+    _say(f"{_INDENT}CNN (beat + RR features + morphology relative to the patient's median beat) "
+         "beside the baseline, on the same folds:")
     lines, reports = _aami_lines(data.y, {"logistic regr.": demo.baseline_pred, "CNN": predicted})
     for line in lines:
         _say(_INDENT + line)

@@ -437,3 +437,19 @@ def test_adapt_works_on_a_model_loaded_in_a_new_process(beats, tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "proba.npy"), expected, rtol=1e-5, atol=1e-6)
     reloaded = joblib.load(tmp_path / "adapted.joblib")
     np.testing.assert_allclose(reloaded.predict_proba(X), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_tensorflow_start_up_lines_stay_off_stderr():
+    code = (
+        "import numpy as np\n"
+        "from sklearn_ecg.neural import HeartbeatCNNClassifier\n"
+        "X = np.random.default_rng(0).normal(size=(40, 30)); y = np.repeat(['a', 'b'], 20)\n"
+        "HeartbeatCNNClassifier(conv_filters=(4,), kernel_size=3, dense_units=(4,), epochs=1,\n"
+        "                       padding='same').fit(X, y).predict(X)\n"
+        "import sys; print('end of run', file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "SKLEARN_ECG_TF_LOGS"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env=env)
+    assert "oneDNN" not in result.stderr and "cuda" not in result.stderr.lower()
+    assert result.stderr.strip().endswith("end of run")  # stderr itself still works

@@ -37,6 +37,22 @@ def import_keras():
     # user; a value the user set is kept.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import sys
+
+    if "keras" not in sys.modules and not os.environ.get("SKLEARN_ECG_TF_LOGS"):
+        # TensorFlow 2.21 prints its oneDNN, CUDA and cuInit lines from C++ at
+        # import and at its first op, whatever TF_CPP_MIN_LOG_LEVEL says: both
+        # happen here with the process's stderr pointed away, then put back.
+        # SKLEARN_ECG_TF_LOGS=1 shows them.
+        with _stderr_muted():
+            import keras
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()
+            tf.constant(0.0) + 1.0
+        # Each new model traces its own functions; TensorFlow then warns of
+        # "retracing" in a grid search or a loop of fits, where nothing is wrong.
+        tf.get_logger().setLevel("ERROR")
     import keras
 
     if keras.backend.backend() != "tensorflow":
@@ -46,6 +62,27 @@ def import_keras():
             "importing keras"
         )
     return keras
+
+
+@contextlib.contextmanager
+def _stderr_muted():
+    """Point file descriptor 2 at /dev/null for the duration, C++ writers included."""
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (some notebooks): nothing to mute
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 @contextlib.contextmanager
