@@ -233,15 +233,15 @@ OLD_DEFAULTS = dict(conv_filters=(16, 32, 32, 32, 256), kernel_size=(5, 3, 3, 3,
 
 ABLATION = {
     "new defaults": dict(),
-    "old defaults (MLII, 5 RR features, published network, no class weights)":
-        dict(columns="old", groups=False, **OLD_DEFAULTS),
-    "without patient-normalised RR (5 old RR features)": dict(columns="old_rr"),
     "without relative morphology": dict(columns="no_relative"),
-    "one lead (MLII)": dict(columns="one_lead"),
+    "without patient-normalised RR (5 old RR features)": dict(columns="old_rr"),
     "without augmentation": dict(augmentations=None),
     "class_weight='balanced' (inverse frequency)": dict(class_weight="balanced"),
     "focal loss": dict(loss="focal"),
     "early stopping on random beats (no groups)": dict(groups=False),
+    "one lead (MLII)": dict(columns="one_lead"),
+    "old defaults (MLII, 5 RR features, published network, no class weights)":
+        dict(columns="old", groups=False, **OLD_DEFAULTS),
 }
 
 

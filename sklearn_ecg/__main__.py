@@ -363,12 +363,21 @@ def _demo_detect(demo):
 def _demo_beats(demo):
     from .datasets import make_beat_dataset
     from .inspection import BeatsDisplay
+    from .preprocessing import BeatFeatureExtractor, BeatNormalizer
 
     # The four classes of the AAMI evaluation protocol: Q beats are too rare to learn.
     before, after = 0.25, 0.45
-    demo.beat_window = before, after
     data = make_beat_dataset(demo.records, peaks=demo.args.detector, before=before, after=after,
                              n_samples=187, classes=("N", "S", "V", "F"))
+    # Each beat's morphology against its own patient's median beat: what makes a beat
+    # ectopic is how it differs from that patient's usual beat. Computed per record,
+    # without labels, so it is the same for training and unseen patients.
+    relative = BeatFeatureExtractor(fs=data.X.shape[1] / (before + after), r_offset=before,
+                                    n_points=0, relative=True).fit(data.X)
+    n_own = len(relative.get_feature_names_out()) - 10
+    data.relative = relative.transform(BeatNormalizer("minmax").fit_transform(data.X),
+                                       groups=data.record)[:, n_own:]
+    data.relative_names = relative.get_feature_names_out()[n_own:]
     demo.beats = data
     classes, counts = np.unique(data.y, return_counts=True)
     _say(f"{_INDENT}{len(data.y)} beats x {data.X.shape[1]} samples + {data.rr.shape[1]} RR features, "
@@ -377,7 +386,8 @@ def _demo_beats(demo):
     _say(f"{_INDENT}left out: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in data.counts.items()))
     path = demo.output / "beats.npz"
     np.savez_compressed(path, X=data.X, y=data.y, groups=data.groups, rr=data.rr,
-                        rr_feature_names=data.rr_feature_names.astype(str))
+                        rr_feature_names=data.rr_feature_names.astype(str),
+                        relative=data.relative, relative_names=data.relative_names.astype(str))
     demo.files.append(path)
     if demo.plt is None:
         return
@@ -458,19 +468,9 @@ def _demo_cnn(demo):
     from .neural import HeartbeatCNNClassifier
     from .preprocessing import BeatNormalizer
 
-    from .preprocessing import BeatFeatureExtractor
-
     data = demo.beats
     n_beat = data.X.shape[1]
-    # Each beat's morphology against its own patient's median beat: what makes a beat
-    # ectopic is how it differs from that patient's usual beat. Computed per record,
-    # without labels, so it is the same for training and unseen patients.
-    before, after = demo.beat_window
-    relative = BeatFeatureExtractor(fs=n_beat / (before + after), r_offset=before, n_points=0,
-                                    relative=True)
-    rel = relative.fit_transform(BeatNormalizer("minmax").fit_transform(data.X),
-                                 groups=data.record)[:, -10:]
-    X = np.hstack([data.X, data.rr, rel])
+    X = np.hstack([data.X, data.rr, data.relative])
     n_extra = X.shape[1] - n_beat
     model = Pipeline([
         # Min-max scales each beat alone; the RR and relative columns pass through

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from sklearn_ecg.__main__ import _DEMO_STEPS, _demo_cnn, _demo_report, _start_plots, main
+from sklearn_ecg.segmentation import RR_FEATURE_NAMES
 from sklearn_ecg.datasets import get_sample_home, load_garment_sample
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -94,10 +95,13 @@ def test_demo_saves_and_reloads_the_fitted_pipelines(demo):
     assert "reloaded, its predict_proba is identical: True" in out
     beats = np.load(output / "beats.npz")
     X = np.hstack([beats["X"], beats["rr"]])[:50]
+    # The CNN also takes each beat's morphology relative to its patient's median beat.
+    X_cnn = np.hstack([beats["X"], beats["rr"], beats["relative"]])[:50]
+    assert beats["relative_names"][-1] == "template_corr"
     cnn = joblib.load(output / "cnn_pipeline.joblib")
-    proba = cnn.predict_proba(X)
+    proba = cnn.predict_proba(X_cnn)
     assert proba.shape == (50, 4) and np.allclose(proba.sum(axis=1), 1, atol=1e-5)
-    assert set(cnn.predict(X)) <= {"N", "S", "V", "F"}
+    assert set(cnn.predict(X_cnn)) <= {"N", "S", "V", "F"}
     assert joblib.load(output / "baseline_pipeline.joblib").predict(X).shape == (50,)
 
 
@@ -187,8 +191,8 @@ def test_segment_wfdb_record_to_csv(tmp_path):
     record = get_sample_home() / "mitdb" / "208"
     assert main(["segment", str(record), "--n-samples", "100", "--output", str(out)]) == 0
     table = pd.read_csv(out)
-    assert table.shape[1] == 1 + 100 + 5
-    assert table.columns[0] == "sample" and table.columns[-1] == "rr_next_ratio"
+    assert table.shape[1] == 1 + 100 + len(RR_FEATURE_NAMES)
+    assert table.columns[0] == "sample" and table.columns[-1] == RR_FEATURE_NAMES[-1]
     assert len(table) > 400
 
 

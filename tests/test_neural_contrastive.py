@@ -148,13 +148,24 @@ def test_augmentations_do_what_they_say():
     warped = augment(ramp, np.random.default_rng(1), check_augmentations([("time_warp", {"stretch": 0.5})]))
     assert (np.diff(warped[:, :, 0], axis=1) >= 0).all()  # a warp keeps time's order
     assert np.abs(warped - ramp).max() > 0.02
+    scaled = one("scale", factor=0.2)
+    gain = scaled / x
+    assert np.allclose(gain, gain[:, :1, :1], rtol=1e-4)  # one gain per segment, all leads
+    assert 0.8 <= gain.min() and gain.max() <= 1.2 and gain.std() > 0.05
+    shifted = one("shift", max_fraction=0.05)
+    assert shifted.shape == x.shape and np.isin(shifted, x).all()  # samples moved, not made
+    assert not np.array_equal(shifted, x)
+    wander = one("baseline_wander", amplitude=0.1) - x
+    assert np.abs(np.diff(wander, axis=1)).max() < 0.1 * np.abs(wander).max() + 1e-6  # slow
+    assert np.abs(wander).max() <= 0.1 * np.ptp(x, axis=1).max() + 1e-5
     # p is the probability per view; the input is never changed in place.
     untouched = augment(x, rng, check_augmentations({"noise": {"p": 0.0}}))
     np.testing.assert_array_equal(untouched, x)
     half = augment(x, rng, check_augmentations([("noise", {"p": 0.5})]))
     changed = (half != x).any(axis=(1, 2)).mean()
     assert 0.35 < changed < 0.65
-    assert set(AUGMENTATIONS) == {"time_warp", "permute", "zero_mask", "dropout", "noise"}
+    assert set(AUGMENTATIONS) == {"time_warp", "permute", "zero_mask", "dropout", "noise",
+                                  "scale", "baseline_wander", "shift"}
 
 
 def test_invalid_parameters_name_the_argument(beats):
