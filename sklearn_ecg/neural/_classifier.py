@@ -134,6 +134,13 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         The seeding is undone after ``fit``.
     verbose : int, default=0
         Keras's progress output: 0 silent, 1 progress bar, 2 one line per epoch.
+    inference : {"keras", "numpy"}, default="keras"
+        How the fitted network computes outputs. ``"numpy"`` runs it as a NumPy
+        forward pass that never imports TensorFlow, for deployment: set it on a
+        loaded model (``set_params(inference="numpy")``) or before saving it.
+        Outputs equal Keras's to within float32 rounding (1e-5). Training
+        always uses Keras; a loaded model imports TensorFlow only when it needs
+        Keras.
 
     Attributes
     ----------
@@ -149,6 +156,8 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         Columns of ``X`` used as extra scalar features.
     model_ : keras.Model
         The trained network.
+        After loading (pickle, joblib, skops) it is rebuilt from the saved
+        weights when first accessed, which imports TensorFlow.
     history_ : dict of list
         Loss per epoch (``loss``, ``val_loss``), over all calls of ``fit``.
     n_epochs_ : int
@@ -208,6 +217,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
+        "inference": [StrOptions({"keras", "numpy"})],
     }
 
     def __init__(
@@ -235,6 +245,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         warm_start=False,
         random_state=None,
         verbose=0,
+        inference="keras",
     ):
         self.conv_filters = conv_filters
         self.kernel_size = kernel_size
@@ -259,6 +270,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.inference = inference
 
     # -- data -------------------------------------------------------------------
 
@@ -415,11 +427,11 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         return self._fit(X, y, sample_weight, groups)
 
     def _fit(self, X, y, sample_weight, groups, *, adapting=False):
-        refit = (self.warm_start or adapting) and hasattr(self, "model_")
+        refit = (self.warm_start or adapting) and self._has_model()
         if not refit:
             # A fit that fails leaves the classifier unfitted, never an old
             # network under new labels.
-            self.__dict__.pop("model_", None)
+            del self.model_
         X, y = validate_data(self, X, y, reset=not refit, allow_nd=True, dtype="float32")
         if X.ndim > 3:
             raise ValueError(f"X must be 2-D or 3-D (beats, samples[, leads]), got shape {X.shape}")
@@ -605,7 +617,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
-        proba = self._predict_keras(self._network_inputs(X)).astype(np.float64)
+        proba = self._predict_network(self._network_inputs(X)).astype(np.float64)
         if len(self.classes_) == 2:
             proba = np.column_stack([1.0 - proba[:, 0], proba[:, 0]])
         return proba

@@ -124,6 +124,13 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         undone after ``fit``.
     verbose : int, default=0
         1 or 2: print the loss after every epoch.
+    inference : {"keras", "numpy"}, default="keras"
+        How the fitted network computes outputs. ``"numpy"`` runs it as a NumPy
+        forward pass that never imports TensorFlow, for deployment: set it on a
+        loaded model (``set_params(inference="numpy")``) or before saving it.
+        Outputs equal Keras's to within float32 rounding (1e-5). Training
+        always uses Keras; a loaded model imports TensorFlow only when it needs
+        Keras.
 
     Attributes
     ----------
@@ -139,6 +146,8 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
     model_ : keras.Model
         The network in training: segment to (embedding, projection); its
         layer ``"embedder"`` maps a segment to its embedding.
+        After loading (pickle, joblib, skops) it is rebuilt from the saved
+        weights when first accessed, which imports TensorFlow.
     history_ : dict of list
         ``loss`` (NT-Xent) per epoch, over all calls of ``fit``.
     n_epochs_ : int
@@ -202,6 +211,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
+        "inference": [StrOptions({"keras", "numpy"})],
     }
 
     def __init__(
@@ -225,6 +235,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         warm_start=False,
         random_state=None,
         verbose=0,
+        inference="keras",
     ):
         self.encoder = encoder
         self.conv_filters = conv_filters
@@ -245,6 +256,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.inference = inference
 
     # -- views --------------------------------------------------------------------
 
@@ -337,6 +349,8 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
 
     @property
     def _n_features_out(self):
+        if getattr(self, "inference", "keras") == "numpy":
+            return int(self._embed(np.zeros((1, *self.input_shape_), "float32")).shape[1])
         return int(self.model_.get_layer("embedder").output.shape[-1])
 
     def export_encoder(self):
@@ -399,10 +413,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         self : object
             The fitted encoder.
         """
-        refit = self.warm_start and hasattr(self, "model_")
+        refit = self.warm_start and self._has_model()
         if not refit:
             # A fit that fails leaves the encoder unfitted, never an old network.
-            self.__dict__.pop("model_", None)
+            del self.model_
         X = validate_data(self, X, reset=not refit, allow_nd=True, dtype="float32")
         if X.ndim > 3:
             raise ValueError(f"X must be 2-D or 3-D (segments, samples[, leads]), got shape {X.shape}")
@@ -465,12 +479,13 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         return self._embed(segments)
 
     def _embed(self, segments):
-        embedder = self.model_.get_layer("embedder")
         batch_size = max(self.batch_size, 1024)
-        if len(segments) <= batch_size:
-            # One batch: a direct call costs milliseconds, predict() a graph trace.
-            return np.asarray(embedder(segments, training=False), dtype=np.float64)
-        return embedder.predict(segments, batch_size=batch_size, verbose=0).astype(np.float64)
+        if getattr(self, "inference", "keras") != "keras" or len(segments) > batch_size:
+            return self._predict_network(segments, part="embedder",
+                                         batch_size=batch_size).astype(np.float64)
+        # One batch: a direct call costs milliseconds, predict() a graph trace.
+        embedder = self.model_.get_layer("embedder")
+        return np.asarray(embedder(segments, training=False), dtype=np.float64)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -9,9 +9,14 @@ gives every Keras-backed estimator the same behaviour:
   restored afterwards, so a seeded fit leaves no global state behind;
 - a validation fraction drawn (stratified for classifiers) from the training data
   drives early stopping, which restores the best weights;
-- pickling stores the weights and optimizer state as NumPy arrays and rebuilds
-  the model from the estimator's own parameters, so a fitted estimator survives
-  ``pickle``, ``joblib`` and a fresh process with identical predictions.
+- pickling stores the weights and optimizer state as NumPy arrays, with the
+  network described in plain types; the model is rebuilt from the estimator's
+  own parameters when first needed, so a fitted estimator survives ``pickle``,
+  ``joblib``, ``skops`` and a fresh process with identical predictions, and a
+  loaded one imports no TensorFlow until it needs Keras;
+- ``inference="numpy"`` predicts with a NumPy forward pass of the network
+  (``_numpy_forward``), equal to Keras's to within float32 rounding, without
+  importing TensorFlow at all.
 """
 
 import contextlib
@@ -165,7 +170,7 @@ class KerasEstimatorMixin:
         """
         keras = import_keras()
         with training_context(self.random_state):
-            if not (self.warm_start and hasattr(self, "model_")):
+            if not (self.warm_start and self._has_model()):
                 self.model_ = self._build_keras_model()
                 self.history_ = {}
             arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
@@ -214,9 +219,84 @@ class KerasEstimatorMixin:
         self.n_epochs_ = len(self.history_.get("loss", []))
         return self
 
-    def _predict_keras(self, inputs, batch_size=None):
+    # -- the network, kept or restored ---------------------------------------------
+
+    @property
+    def model_(self):
+        """The fitted Keras model, rebuilt from the saved weights when first needed.
+
+        A loaded estimator holds its weights as NumPy arrays; Keras (and
+        TensorFlow) is imported only when something needs the model itself:
+        training again, adapting, or predicting with ``inference="keras"``.
+        """
+        model = self.__dict__.get("_keras_model")
+        if model is None:
+            saved = self.__dict__.get("_keras_saved")
+            if saved is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute 'model_'")
+            model = self._restore_keras_model(saved)
+        return model
+
+    @model_.setter
+    def model_(self, model):
+        self.__dict__["_keras_model"] = model
+        self.__dict__.pop("_keras_saved", None)
+
+    @model_.deleter
+    def model_(self):
+        self.__dict__.pop("_keras_model", None)
+        self.__dict__.pop("_keras_saved", None)
+
+    def _has_model(self):
+        return "_keras_model" in self.__dict__ or "_keras_saved" in self.__dict__
+
+    def _restore_keras_model(self, saved):
+        # Building draws default seeds from Python's generator: leave it as it was.
+        saved_python = random.getstate()
+        try:
+            model = self._build_keras_model()
+        finally:
+            random.setstate(saved_python)
+        for variable, value in zip(model.variables, saved["variables"], strict=True):
+            variable.assign(value)
+        if saved.get("optimizer") is not None:
+            optimizer = model.optimizer
+            optimizer.build(model.trainable_variables)
+            for variable, value in zip(optimizer.variables, saved["optimizer"], strict=True):
+                variable.assign(value)
+        self.model_ = model
+        return model
+
+    def _numpy_network(self):
+        """The network's description and variables for the NumPy forward pass."""
+        from ._numpy_forward import export_graph
+
+        saved = self.__dict__.get("_keras_saved")
+        if saved is None:
+            model = self.__dict__["_keras_model"]
+            try:
+                graph = export_graph(model)
+            except NotImplementedError as exc:
+                graph = str(exc)
+            saved = {"variables": [np.asarray(v) for v in model.variables], "graph": graph}
+        if isinstance(saved["graph"], str):
+            raise ValueError(f"inference='numpy' cannot run this network: {saved['graph']}; "
+                             "use inference='keras'")
+        return saved["graph"], saved["variables"]
+
+    def _predict_network(self, inputs, part=None, batch_size=None):
+        """Outputs of the network, or of its sub-network ``part``, in Keras or in NumPy."""
         arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-        return self.model_.predict(
+        inference = getattr(self, "inference", "keras")
+        if inference == "numpy":
+            from ._numpy_forward import find_part, run_graph
+
+            graph, variables = self._numpy_network()
+            return run_graph(graph if part is None else find_part(graph, part), arrays, variables)
+        if inference != "keras":
+            raise ValueError(f"inference must be 'keras' or 'numpy', got {inference!r}")
+        network = self.model_ if part is None else self.model_.get_layer(part)
+        return network.predict(
             _unwrap(arrays),
             batch_size=batch_size or max(self.batch_size, 1024),
             verbose=0,
@@ -224,40 +304,39 @@ class KerasEstimatorMixin:
 
     def __sklearn_is_fitted__(self):
         # Fitted means a trained network: a fit that failed half-way is not fitted.
-        return hasattr(self, "model_")
+        return self._has_model()
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        model = state.pop("model_", None)
+        model = state.pop("_keras_model", None)
         if model is not None:
+            from ._numpy_forward import export_graph
+
             # All variables, the dropout seed generators' included, so that a
-            # warm start after unpickling continues exactly.
-            state["_keras_variables"] = [np.asarray(v) for v in model.variables]
+            # warm start after unpickling continues exactly; the network's
+            # description in plain types for inference without TensorFlow.
+            saved = {"variables": [np.asarray(v) for v in model.variables], "optimizer": None}
             optimizer = getattr(model, "optimizer", None)
             if optimizer is not None and optimizer.built:
-                state["_keras_optimizer"] = [np.asarray(v) for v in optimizer.variables]
+                saved["optimizer"] = [np.asarray(v) for v in optimizer.variables]
+            try:
+                saved["graph"] = export_graph(model)
+            except NotImplementedError as exc:
+                saved["graph"] = str(exc)
+            state["_keras_saved"] = saved
         return state
 
     def __setstate__(self, state):
         state = dict(state)
-        variables = state.pop("_keras_variables", None)
-        optimizer_state = state.pop("_keras_optimizer", None)
+        if "_keras_variables" in state:  # saved by sklearn-ecg 0.x before the lazy model
+            state["_keras_saved"] = {
+                "variables": state.pop("_keras_variables"),
+                "optimizer": state.pop("_keras_optimizer", None),
+                "graph": "saved before inference='numpy' existed",
+            }
+        # The model is rebuilt when first needed (see model_), not here: loading a
+        # model imports no TensorFlow.
         super().__setstate__(state)
-        if variables is None:
-            return
-        # Building draws default seeds from Python's generator: leave it as it was.
-        saved_python = random.getstate()
-        try:
-            self.model_ = self._build_keras_model()
-        finally:
-            random.setstate(saved_python)
-        for variable, value in zip(self.model_.variables, variables, strict=True):
-            variable.assign(value)
-        if optimizer_state is not None:
-            optimizer = self.model_.optimizer
-            optimizer.build(self.model_.trainable_variables)
-            for variable, value in zip(optimizer.variables, optimizer_state, strict=True):
-                variable.assign(value)
 
 
 def _unwrap(arrays):

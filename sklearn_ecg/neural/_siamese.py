@@ -120,6 +120,13 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         The seeding is undone after ``fit``.
     verbose : int, default=0
         Keras's progress output: 0 silent, 1 progress bar, 2 one line per epoch.
+    inference : {"keras", "numpy"}, default="keras"
+        How the fitted network computes outputs. ``"numpy"`` runs it as a NumPy
+        forward pass that never imports TensorFlow, for deployment: set it on a
+        loaded model (``set_params(inference="numpy")``) or before saving it.
+        Outputs equal Keras's to within float32 rounding (1e-5). Training
+        always uses Keras; a loaded model imports TensorFlow only when it needs
+        Keras.
 
     Attributes
     ----------
@@ -137,6 +144,8 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
     model_ : keras.Model
         The trained twin network; its layers ``"encoder"`` and ``"head"`` are
         the shared encoder and the scoring head.
+        After loading (pickle, joblib, skops) it is rebuilt from the saved
+        weights when first accessed, which imports TensorFlow.
     history_ : dict of list
         Loss and metrics per epoch, over all calls of ``fit``.
     n_epochs_ : int
@@ -202,6 +211,7 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
+        "inference": [StrOptions({"keras", "numpy"})],
     }
 
     def __init__(
@@ -230,6 +240,7 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         warm_start=False,
         random_state=None,
         verbose=0,
+        inference="keras",
     ):
         self.encoder = encoder
         self.embedding_dim = embedding_dim
@@ -255,6 +266,7 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.inference = inference
 
     # -- checks -----------------------------------------------------------------
 
@@ -369,9 +381,9 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         self : object
             The fitted regressor.
         """
-        refit = self.warm_start and hasattr(self, "model_")
+        refit = self.warm_start and self._has_model()
         if not refit:
-            self.__dict__.pop("model_", None)
+            del self.model_
         X, y = validate_data(self, X, y, reset=not refit, allow_nd=True, dtype="float32",
                              y_numeric=True)
         if X.ndim > 3:
@@ -420,7 +432,7 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
-        return self._predict_keras(self._split_pairs(X))[:, 0].astype(np.float64)
+        return self._predict_network(self._split_pairs(X))[:, 0].astype(np.float64)
 
     def embed(self, X):
         """Embedding of single segments by the shared encoder.
@@ -439,9 +451,7 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         embeddings : ndarray of shape (n_segments, embedding_dim)
         """
         segments = self._check_segments(X)
-        encoder = self.model_.get_layer("encoder")
-        return encoder.predict(segments, batch_size=max(self.batch_size, 1024),
-                               verbose=0).astype(np.float64)
+        return self._predict_network(segments, part="encoder").astype(np.float64)
 
     def score_pairs(self, X, Y=None):
         """Similarity of every segment of ``X`` with every segment of ``Y``.
@@ -464,10 +474,10 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         """
         a = self.embed(X).astype("float32")
         b = a if Y is None else self.embed(Y).astype("float32")
-        head = self.model_.get_layer("head")
         left = np.repeat(a, len(b), axis=0)
         right = np.tile(b, (len(a), 1))
-        scores = head.predict([left, right], batch_size=max(self.batch_size, 4096), verbose=0)
+        scores = self._predict_network([left, right], part="head",
+                                       batch_size=max(self.batch_size, 4096))
         return scores[:, 0].astype(np.float64).reshape(len(a), len(b))
 
     def __sklearn_tags__(self):

@@ -1,4 +1,4 @@
-"""Small shared helpers: argument checks, beat column names and resampling."""
+"""Small shared helpers: argument checks, beat column names, resampling and saving models."""
 
 from ._signal import (
     beat_feature_names,
@@ -7,11 +7,15 @@ from ._signal import (
     extra_column_indices,
     resample_rows,
 )
+from ._persistence import load_model, save_model, trusted_types
 
 __all__ = [
     "beat_feature_names",
     "check_fs",
     "check_peaks",
     "extra_column_indices",
+    "load_model",
     "resample_rows",
+    "save_model",
+    "trusted_types",
 ]

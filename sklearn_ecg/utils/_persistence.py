@@ -1,0 +1,97 @@
+"""Saving and sharing fitted models safely, with skops.
+
+``joblib`` and ``pickle`` files run whatever code they name when loaded: a model
+received from someone else can take over the machine. ``skops.io`` files hold
+the state as NumPy arrays and plain types, and loading refuses every type that
+is not trusted. :func:`load_model` trusts scikit-learn's and NumPy's own types
+(skops's defaults) and sklearn-ecg's (:func:`trusted_types`), nothing else.
+"""
+
+import importlib
+import inspect
+
+# The packages whose classes a saved model may hold.
+_MODEL_MODULES = (
+    "sklearn_ecg.neural",
+    "sklearn_ecg.preprocessing",
+    "sklearn_ecg.segmentation",
+    "sklearn_ecg.model_selection",
+    "sklearn_ecg.pipeline",
+)
+
+
+def trusted_types():
+    """The fully qualified names of sklearn-ecg's classes a saved model may hold.
+
+    Its estimators, transformers and splitters, and the pretrained encoder a
+    classifier may be built with; the names as ``skops.io`` writes them.
+
+    Returns
+    -------
+    names : list of str
+    """
+    from sklearn.base import BaseEstimator
+    from sklearn.model_selection import BaseCrossValidator
+
+    names = set()
+    for module_name in _MODEL_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for obj in vars(module).values():
+            if (inspect.isclass(obj) and obj.__module__.startswith("sklearn_ecg.")
+                    and (issubclass(obj, (BaseEstimator, BaseCrossValidator))
+                         or obj.__name__ == "PretrainedEncoder")):
+                names.add(f"{obj.__module__}.{obj.__qualname__}")
+    return sorted(names)
+
+
+def save_model(model, file):
+    """Save a fitted estimator or pipeline with ``skops.io``, for sharing.
+
+    Keras-backed estimators are stored as their weights (NumPy arrays) and a
+    description of their network in plain types, so the file loads without
+    TensorFlow and predicts without it with ``inference="numpy"``.
+
+    Parameters
+    ----------
+    model : object
+        A fitted estimator, pipeline or search.
+    file : str or path-like
+        Where to write, conventionally ``*.skops``.
+    """
+    import skops.io
+
+    skops.io.dump(model, file)
+
+
+def load_model(file, *, trusted=None):
+    """Load a model saved by :func:`save_model`, refusing any type not trusted.
+
+    Parameters
+    ----------
+    file : str or path-like
+        A file written by :func:`save_model` (or ``skops.io.dump``).
+    trusted : sequence of str, default=None
+        Further fully qualified type names to trust, e.g. a third-party
+        estimator of the pipeline. Look at ``skops.io.get_untrusted_types``
+        before adding any.
+
+    Returns
+    -------
+    model : object
+
+    Raises
+    ------
+    skops.io.exceptions.UntrustedTypesFoundException
+        If the file names a type that is neither skops's default, sklearn-ecg's
+        nor in ``trusted``: the file was tampered with or holds foreign code.
+    """
+    import skops.io
+
+    extra = [] if trusted is None else list(trusted)
+    if not all(isinstance(name, str) for name in extra):
+        raise TypeError(f"trusted must be a sequence of type names (str), got {trusted!r}")
+    own = trusted_types()
+    return skops.io.load(file, trusted=own + [t for t in extra if t not in own])
