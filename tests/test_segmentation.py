@@ -322,3 +322,43 @@ def test_segment_cuts_every_lead_at_the_peaks_of_the_first():
     np.testing.assert_allclose(both.beats[:, :, 1], -2 * one.beats)
     with pytest.raises(ValueError, match="signal must be one lead"):
         seg.segment(np.zeros((10, 2, 2)))
+
+
+# -- long records in chunks ------------------------------------------------------
+
+
+@pytest.mark.parametrize("chunk", [7.0, 60.0])
+def test_chunked_detection_gives_the_peaks_of_a_single_pass(chunk):
+    for record in load_mitdb_sample():
+        whole = detect_r_peaks(record.signal, record.fs)
+        np.testing.assert_array_equal(
+            detect_r_peaks(record.signal, record.fs, chunk_duration=chunk), whole,
+            err_msg=f"record {record.record}")
+
+
+@pytest.mark.parametrize("edge", ["drop", "pad"])
+def test_chunked_segment_of_a_memmap_equals_a_single_pass(tmp_path, edge):
+    record = load_mitdb_sample(lead=("MLII", "V1", "V5", "V2"))[0]
+    signal = np.column_stack([record.signal, -record.signal[::-1]]) if record.signal.ndim == 1 else record.signal
+    stored = np.lib.format.open_memmap(tmp_path / "x.npy", mode="w+", dtype=np.float32,
+                                       shape=signal.shape)
+    stored[:] = signal
+    stored.flush()
+    on_disk = np.load(tmp_path / "x.npy", mmap_mode="r")
+    params = dict(fs=record.fs, n_samples=64, edge=edge)
+    whole = RPeakSegmenter(**params).segment(np.asarray(on_disk, dtype=float))
+    chunked = RPeakSegmenter(**params, chunk_duration=20.0).segment(on_disk)
+    for key in ("beats", "rr", "peaks", "dropped", "detected"):
+        np.testing.assert_array_equal(chunked[key], whole[key], err_msg=key)
+    assert chunked.beats.ndim == 3 and len(chunked.beats) > 300
+
+
+def test_chunked_detection_errors_name_the_argument_and_the_place():
+    x = np.sin(np.arange(40 * 360) / 20.0)
+    with pytest.raises(ValueError, match="chunk_duration must be a positive number"):
+        detect_r_peaks(x, 360, chunk_duration=0)
+    x[30 * 360] = np.nan
+    with pytest.raises(ValueError, match="NaN.*between samples 0 and 14400"):
+        detect_r_peaks(x, 360, chunk_duration=10.0)
+    with pytest.raises(ValueError, match="chunk_duration"):
+        RPeakSegmenter(chunk_duration=-1.0).segment(x)

@@ -2,11 +2,12 @@
 
 from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
 from ._beats import RUNNING_RR_BEATS, beat_windows, rr_features
-from ._detectors import DETECTORS, detect_r_peaks, refine_peaks
+from ._detectors import CHUNK_OVERLAP, DETECTORS, detect_r_peaks, refine_peaks
 from ._evaluate import evaluate_detector
 from ._segmenter import RPeakSegmenter
 
 __all__ = [
+    "CHUNK_OVERLAP",
     "DETECTORS",
     "RR_FEATURE_NAMES",
     "RPeakSegmenter",

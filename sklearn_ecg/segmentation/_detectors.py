@@ -5,6 +5,8 @@ the peak of its QRS complex (:func:`refine_peaks`), because several detectors of
 py-ecg-detectors work on causally filtered signals and report peaks 40 to 80 ms late.
 """
 
+from numbers import Real
+
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import butter, find_peaks, sosfiltfilt
@@ -35,6 +37,10 @@ _MIN_FS = 50.0
 # about 80 ms late, rarely early.
 _REFINE_BEFORE = 0.10
 _REFINE_AFTER = 0.075
+# Seconds of signal each chunk of a chunked detection reads beyond its own stretch
+# on both sides: the filters' transients and the detector's adaptive thresholds
+# (exponential averages over beats) have settled long before the stretch begins.
+CHUNK_OVERLAP = 60.0
 
 
 def check_detector(detector):
@@ -64,64 +70,104 @@ def _fast_pan_tompkins(x, fs):
     and the T-wave test also works backwards: when a steep QRS follows a flat
     accepted peak within 360 ms, the earlier peak was a P wave or an artefact.
     """
+    state = _PanTompkins(fs)
+    state.feed(*_pan_tompkins_features(x, fs), offset=0, stop=x.size)
+    return state.peaks()
+
+
+def _pan_tompkins_features(x, fs):
+    """The integrated envelope and the absolute slope of the 5-15 Hz band."""
     band = _bandpass(x, fs, 5.0, 15.0)
     slope = np.gradient(band) * fs
     energy = uniform_filter1d(slope * slope, max(1, round(0.15 * fs)))
     envelope = np.sqrt(np.maximum(energy, 0.0))  # the running mean can dip below 0 by rounding
-    refractory = round(0.2 * fs)
-    t_wave_window = 0.36 * fs
-    candidates, _ = find_peaks(envelope, distance=refractory)
-    if candidates.size == 0:
-        return candidates
-    heights = envelope[candidates]
-    abs_slope = np.abs(slope)
-    slope_span = round(0.075 * fs)
+    return envelope, np.abs(slope)
 
-    def max_slope(p):
-        return abs_slope[max(0, p - slope_span) : p + 1].max()
 
-    learning = round(2 * fs)
-    first = heights[candidates < learning]
-    signal_level = 0.5 * (first.max() if first.size else heights.max())
-    noise_level = 0.5 * envelope[:learning].mean()
+class _PanTompkins:
+    """The decision stage of :func:`_fast_pan_tompkins`, fed one stretch at a time.
 
-    beats, rr, pending = [], [], []  # pending: rejected candidates since the last beat
-    last, last_slope = None, None
-    for p, h in zip(candidates, heights):
-        threshold = noise_level + 0.35 * (signal_level - noise_level)
-        if rr and pending and p - last > 1.66 * np.mean(rr[-8:]):
-            # Search back for a beat missed since the last one.
-            back = [(q, g) for q, g in pending
-                    if q - last > refractory and p - q > refractory and g > 0.5 * threshold]
-            if back:
-                q, g = max(back, key=lambda c: c[1])
-                rr.append(q - last)
-                beats.append(q)
-                last, last_slope = q, max_slope(q)
-                signal_level = 0.25 * g + 0.75 * signal_level
-                pending = [c for c in pending if c[0] > q]
-        if h <= threshold:
-            noise_level = 0.125 * h + 0.875 * noise_level
-            pending.append((p, h))
-            continue
-        s = max_slope(p)
-        if last is not None and p - last < t_wave_window:
-            if s < 0.5 * last_slope:  # a T wave: far flatter than the beat before it
-                noise_level = 0.125 * h + 0.875 * noise_level
-                pending.append((p, h))
+    Its state (signal and noise levels, recent RR intervals, rejected candidates,
+    the last beat) carries from one stretch to the next, so that a record fed in
+    chunks gives the peaks of the record fed at once.
+    """
+
+    def __init__(self, fs):
+        self.fs = fs
+        self.refractory = round(0.2 * fs)
+        self.t_wave_window = 0.36 * fs
+        self.slope_span = round(0.075 * fs)
+        self.learning = round(2 * fs)
+        self.signal_level = None
+        self.beats, self.rr, self.pending = [], [], []  # pending: rejected since the last beat
+        self.last, self.last_slope = None, None
+        self._last_candidate = None
+
+    def peaks(self):
+        return np.asarray(self.beats, dtype=np.int64)
+
+    def feed(self, envelope, abs_slope, *, offset, stop):
+        """Decide on the candidates of ``[offset + ..., stop)``.
+
+        ``envelope`` and ``abs_slope`` cover the samples from ``offset`` on (the
+        stretch with its overlap); candidates before the stretch already
+        decided, or from ``stop`` on, are left to the neighbouring calls.
+        """
+        candidates, _ = find_peaks(envelope, distance=self.refractory)
+        positions = candidates + offset
+        keep = positions < stop
+        if self._last_candidate is not None:
+            keep &= positions > self._last_candidate
+        candidates, positions = candidates[keep], positions[keep]
+        if self.signal_level is None:
+            if candidates.size == 0:
+                return
+            heights = envelope[candidates]
+            first = heights[positions < self.learning]
+            self.signal_level = 0.5 * (first.max() if first.size else heights.max())
+            self.noise_level = 0.5 * envelope[:self.learning].mean()
+        if candidates.size:
+            self._last_candidate = int(positions[-1])
+
+        def max_slope(p):  # p: position in the record
+            i = p - offset
+            return abs_slope[max(0, i - self.slope_span) : i + 1].max()
+
+        refractory = self.refractory
+        for p, h in zip(positions.tolist(), envelope[candidates].tolist()):
+            threshold = self.noise_level + 0.35 * (self.signal_level - self.noise_level)
+            if self.rr and self.pending and p - self.last > 1.66 * np.mean(self.rr[-8:]):
+                # Search back for a beat missed since the last one.
+                back = [(q, g, s) for q, g, s in self.pending
+                        if q - self.last > refractory and p - q > refractory and g > 0.5 * threshold]
+                if back:
+                    q, g, s = max(back, key=lambda c: c[1])
+                    self.rr.append(q - self.last)
+                    self.beats.append(q)
+                    self.last, self.last_slope = q, s
+                    self.signal_level = 0.25 * g + 0.75 * self.signal_level
+                    self.pending = [c for c in self.pending if c[0] > q]
+            if h <= threshold:
+                self.noise_level = 0.125 * h + 0.875 * self.noise_level
+                self.pending.append((p, h, max_slope(p)))
                 continue
-            if last_slope < 0.5 * s:  # the previous peak was a P wave or artefact
-                beats.pop()
-                if rr:
-                    rr.pop()
-                last = beats[-1] if beats else None
-        if last is not None:
-            rr.append(p - last)
-        beats.append(p)
-        last, last_slope = p, s
-        signal_level = 0.125 * h + 0.875 * signal_level
-        pending = []
-    return np.asarray(beats, dtype=np.int64)
+            s = max_slope(p)
+            if self.last is not None and p - self.last < self.t_wave_window:
+                if s < 0.5 * self.last_slope:  # a T wave: far flatter than the beat before it
+                    self.noise_level = 0.125 * h + 0.875 * self.noise_level
+                    self.pending.append((p, h, s))
+                    continue
+                if self.last_slope < 0.5 * s:  # the previous peak was a P wave or artefact
+                    self.beats.pop()
+                    if self.rr:
+                        self.rr.pop()
+                    self.last = self.beats[-1] if self.beats else None
+            if self.last is not None:
+                self.rr.append(p - self.last)
+            self.beats.append(p)
+            self.last, self.last_slope = p, s
+            self.signal_level = 0.125 * h + 0.875 * self.signal_level
+            self.pending = []
 
 
 def _ecgdetectors_peaks(x, fs, detector):
@@ -198,7 +244,7 @@ def refine_peaks(signal, peaks, fs, *, before=_REFINE_BEFORE, after=_REFINE_AFTE
     return np.unique(peaks - n_before + np.argmax(windows, axis=1))
 
 
-def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True):
+def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True, chunk_duration=None):
     """Detect R peaks in one ECG lead.
 
     Parameters
@@ -217,6 +263,13 @@ def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True):
     refine : bool, default=True
         Move each detection to the peak of its QRS complex
         (:func:`refine_peaks`), which removes the delays of causal detectors.
+    chunk_duration : float, default=None
+        Detect in consecutive stretches of this many seconds, each read with
+        :data:`CHUNK_OVERLAP` seconds of signal on either side, so that memory
+        stays bounded for records of any length (a 24-hour Holter record, or a
+        ``numpy.memmap`` of one: only a chunk at a time is converted to float).
+        Each stretch keeps the peaks that fall in it. None detects on the whole
+        signal at once.
 
     Returns
     -------
@@ -240,6 +293,8 @@ def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True):
     if fs < _MIN_FS:
         raise ValueError(f"fs must be at least {_MIN_FS:g} Hz for R-peak detection, got {fs:g}")
     check_detector(detector)
+    if chunk_duration is not None:
+        return _detect_in_chunks(signal, fs, detector, refine, chunk_duration)
     x = np.asarray(signal, dtype=float)
     if x.ndim != 1:
         raise ValueError(f"signal must be one lead, a 1-D array, got shape {x.shape}")
@@ -256,3 +311,51 @@ def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True):
         peaks = _ecgdetectors_peaks(x, fs, detector)
     peaks = np.unique(peaks[(peaks >= 0) & (peaks < x.size)])
     return refine_peaks(x, peaks, fs) if refine else peaks
+
+
+def _detect_in_chunks(signal, fs, detector, refine, chunk_duration):
+    """:func:`detect_r_peaks` stretch by stretch, each read with its overlap on both sides.
+
+    The default detector carries its decision state from one stretch to the next
+    and gives the peaks of a single pass; the py-ecg-detectors detectors start
+    afresh on each stretch (with its overlap) and keep the peaks that fall in it.
+    """
+    if isinstance(chunk_duration, bool) or not isinstance(chunk_duration, Real) or not chunk_duration > 0:
+        raise ValueError(f"chunk_duration must be a positive number of seconds or None, got {chunk_duration!r}")
+    if np.ndim(signal) != 1:
+        raise ValueError(f"signal must be one lead, a 1-D array, got shape {np.shape(signal)}")
+    n = len(signal)
+    if n < _MIN_DURATION * fs:
+        return np.empty(0, dtype=np.int64)
+    core = max(1, int(round(chunk_duration * fs)))
+    margin = int(round(CHUNK_OVERLAP * fs))
+    spans = [(start, min(start + core, n), max(0, start - margin), min(n, start + core + margin))
+             for start in range(0, n, core)]
+
+    def read(lo, hi):
+        x = np.asarray(signal[lo:hi], dtype=float)  # only this stretch is converted
+        if not np.all(np.isfinite(x)):
+            raise ValueError(
+                f"signal contains NaN or infinite values (between samples {lo} and {hi}); "
+                "interpolate or drop missing samples before detecting R peaks"
+            )
+        return x
+
+    if detector == "fast_pan_tompkins":
+        state = _PanTompkins(fs)
+        for start, stop, lo, hi in spans:
+            state.feed(*_pan_tompkins_features(read(lo, hi), fs), offset=lo, stop=stop)
+        found = state.peaks()
+        if not refine or found.size == 0:
+            return found
+        refined = []
+        for start, stop, lo, hi in spans:
+            mine = found[(found >= start) & (found < stop)]
+            if mine.size:
+                refined.append(refine_peaks(read(lo, hi), mine - lo, fs) + lo)
+        return np.unique(np.concatenate(refined))
+    found = []
+    for start, stop, lo, hi in spans:
+        peaks = detect_r_peaks(read(lo, hi), fs, detector, refine=refine) + lo
+        found.append(peaks[(peaks >= start) & (peaks < stop)])
+    return np.concatenate(found)

@@ -60,6 +60,14 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         ``dropped``), ``"pad"`` keeps it, filling the missing samples with the
         signal's first or last sample, so that every window stays aligned on
         its R peak.
+    chunk_duration : float, default=None
+        Detect and cut in stretches of this many seconds (each read with
+        :data:`~sklearn_ecg.segmentation.CHUNK_OVERLAP` seconds of signal on
+        either side), so that a record of any length, such as a 24-hour Holter
+        record or a ``numpy.memmap`` of one, is segmented in bounded memory:
+        only a stretch at a time is converted to float and filtered. The
+        default detector gives the same peaks as a single pass. None (the
+        default) processes the whole signal at once.
 
     Attributes
     ----------
@@ -121,6 +129,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         "n_samples": [Interval(Integral, 1, None, closed="left"), None],
         "rr_features": ["boolean"],
         "edge": [StrOptions({"drop", "pad"})],
+        "chunk_duration": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def __init__(
@@ -132,6 +141,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         n_samples=None,
         rr_features=True,
         edge="drop",
+        chunk_duration=None,
     ):
         self.fs = fs
         self.detector = detector
@@ -140,6 +150,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         self.n_samples = n_samples
         self.rr_features = rr_features
         self.edge = edge
+        self.chunk_duration = chunk_duration
 
     def _beat_length(self):
         n_before, n_after = window_bounds(self.before, self.after, self.fs)
@@ -151,18 +162,37 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         return self.n_samples or n_before + n_after
 
     def _cut(self, x, peaks):
-        """Beats, kept mask and per-beat RR features of one signal at known peaks."""
+        """Beats and kept mask of one signal (float, 1-D or leads as columns) at known peaks."""
         if x.ndim == 2:
             # Every lead is cut at the same peaks: beats of shape (n, length, n_leads).
-            cut = [self._cut(lead, peaks)[:2] for lead in x.T]
-            beats, kept = np.stack([b for b, _ in cut], axis=-1), cut[0][1]
+            cut = [self._cut(lead, peaks) for lead in x.T]
+            return np.stack([b for b, _ in cut], axis=-1), cut[0][1]
+        return beat_windows(x, peaks, self.fs, self.before, self.after, edge=self.edge,
+                            n_samples=self.n_samples)
+
+    def _cut_in_chunks(self, signal, peaks):
+        """:meth:`_cut` stretch by stretch, converting only a stretch at a time to float."""
+        n = signal.shape[0]
+        n_before, n_after = window_bounds(self.before, self.after, self.fs)
+        if self.edge == "drop":
+            kept = (peaks - n_before >= 0) & (peaks + n_after <= n)
         else:
-            beats, kept = beat_windows(
-                x, peaks, self.fs, self.before, self.after, edge=self.edge,
-                n_samples=self.n_samples,
-            )
-        rr = rr_features(peaks, self.fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
-        return beats, kept, rr
+            kept = np.ones(peaks.size, dtype=bool)
+        shape = (int(kept.sum()), self._beat_length()) + signal.shape[1:]
+        beats = np.empty(shape)
+        core = max(1, int(round(self.chunk_duration * self.fs)))
+        done = 0
+        for start in range(0, n, core):
+            mine = peaks[(peaks >= start) & (peaks < start + core)]
+            if mine.size == 0:
+                continue
+            # Every window of a peak of this stretch lies inside [lo, hi): only the
+            # record's own ends cut a window short.
+            lo, hi = max(0, start - n_before), min(n, start + core + n_after)
+            part, _ = self._cut(np.asarray(signal[lo:hi], dtype=float), mine - lo)
+            beats[done:done + len(part)] = part
+            done += len(part)
+        return beats, kept
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -201,7 +231,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             Sorted sample indices of the R peaks.
         """
         self._validate_params()
-        return detect_r_peaks(signal, self.fs, self.detector)
+        return detect_r_peaks(signal, self.fs, self.detector, chunk_duration=self.chunk_duration)
 
     def segment(self, signal, peaks=None):
         """Cut one signal into beats.
@@ -232,7 +262,10 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         length = self._beat_length()
-        x = np.asarray(signal, dtype=float)
+        chunked = self.chunk_duration is not None
+        # In chunks, an array (a memmap of a 24-hour record, say) stays as it is
+        # and only a stretch at a time is converted.
+        x = signal if chunked and isinstance(signal, np.ndarray) else np.asarray(signal, dtype=float)
         if x.ndim not in (1, 2) or (x.ndim == 2 and x.shape[1] < 1):
             raise ValueError(
                 "signal must be one lead (a 1-D array) or leads as columns (a 2-D array "
@@ -241,10 +274,12 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         if x.ndim == 2 and x.shape[1] == 1:
             x = x[:, 0]
         if peaks is None:
-            peaks = detect_r_peaks(x if x.ndim == 1 else x[:, 0], self.fs, self.detector)
+            peaks = detect_r_peaks(x if x.ndim == 1 else x[:, 0], self.fs, self.detector,
+                                   chunk_duration=self.chunk_duration)
         else:
             peaks = check_peaks(peaks, "peaks", n_samples=x.shape[0])
-        beats, kept, rr = self._cut(x, peaks)
+        beats, kept = self._cut_in_chunks(x, peaks) if chunked else self._cut(x, peaks)
+        rr = rr_features(peaks, self.fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
         names = beat_feature_names(length) + (list(RR_FEATURE_NAMES) if self.rr_features else [])
         return Bunch(
             beats=beats, rr=rr, peaks=peaks[kept], dropped=peaks[~kept], detected=peaks,
@@ -271,7 +306,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         n_extra = len(WINDOW_RR_FEATURE_NAMES) if self.rr_features else 0
         Xt = np.full((X.shape[0], self.beat_length_ + n_extra), np.nan)
         for i, row in enumerate(X):
-            peaks = detect_r_peaks(row, self.fs, self.detector)
+            peaks = detect_r_peaks(row, self.fs, self.detector, chunk_duration=self.chunk_duration)
             beats, _ = beat_windows(
                 row, peaks, self.fs, self.before, self.after, edge=self.edge,
                 n_samples=self.n_samples,
