@@ -99,6 +99,32 @@ def test_seeded_fits_agree_and_unseeded_after_seeded_works(beats):
     assert not np.array_equal(c, d)  # and is not secretly seeded
 
 
+def test_seeded_fit_is_unmoved_by_other_threads_drawing_random_numbers(beats):
+    # A Dask worker's event loop, a web server: other threads draw from the
+    # process-wide generators while a seeded fit trains (defaults: augmented
+    # batches, a validation split, dropout).
+    import random
+    import threading
+
+    X, y, _, _ = beats
+    quiet = HeartbeatCNNClassifier(epochs=2, random_state=3, **TINY).fit(X, y).predict_proba(X)
+    stop = threading.Event()
+
+    def draw():
+        while not stop.wait(0.0002):
+            random.random()
+            np.random.rand()
+
+    thread = threading.Thread(target=draw)
+    thread.start()
+    try:
+        busy = HeartbeatCNNClassifier(epochs=2, random_state=3, **TINY).fit(X, y).predict_proba(X)
+    finally:
+        stop.set()
+        thread.join()
+    np.testing.assert_array_equal(quiet, busy)
+
+
 def test_unseeded_fit_under_user_determinism(beats):
     X, y, _, _ = beats
     from tensorflow.python.framework import config

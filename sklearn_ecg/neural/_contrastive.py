@@ -440,14 +440,14 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         self.beat_shape_ = beat_shape
         self.input_shape_ = self._input_shape(beat_shape)
         segments = self._segments(X)
-        with training_context(self.random_state):
+        with training_context(self.random_state) as rng:
             if refit:
                 model = self.model_
             else:
                 model = self._build_keras_model()
                 self.history_ = {"loss": []}
                 # The views' own generator, seeded under the training context.
-                self._views_rng = np.random.default_rng(np.random.randint(_SEED_MAX))
+                self._views_rng = np.random.default_rng(rng.randint(_SEED_MAX))
             losses = _train(self, model, segments, self._views_rng)
         self.model_ = model
         self.history_["loss"].extend(losses)

@@ -99,6 +99,12 @@ def seeded(seed):
     TensorFlow op determinism is on, so that training is reproducible on CPU.
     On exit all of them are put back as they were, so that later models, seeded
     or not, behave as if this block never ran.
+
+    The process-wide generators are shared with every other thread: a Dask
+    worker's event loop, a web server or any library drawing from them during
+    the fit would change its draws. So the default seeds of Keras's layers come
+    from a private ``random.Random(seed)`` while the block runs, and the block
+    yields a private ``numpy.random.RandomState`` for the fit's own draws.
     """
     keras = import_keras()
     import tensorflow as tf
@@ -114,11 +120,14 @@ def seeded(seed):
     saved_keras_seed = global_state.get_global_attribute("global_random_seed")
     saved_generator = global_state.get_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR)
     was_deterministic = config.is_op_determinism_enabled()
+    saved_default_seeds = seed_generator.python_random
     try:
         keras.utils.set_random_seed(int(seed))
+        seed_generator.python_random = random.Random(int(seed))
         config.enable_op_determinism()
-        yield
+        yield np.random.RandomState(int(seed))
     finally:
+        seed_generator.python_random = saved_default_seeds
         random.setstate(saved_python)
         np.random.set_state(saved_numpy)
         tf.random.set_seed(saved_tf_seed)
@@ -131,6 +140,9 @@ def seeded(seed):
 
 def training_context(random_state):
     """The context a fit runs in: seeded when ``random_state`` says so.
+
+    It yields the generator of the fit's own draws: a private one when seeded,
+    NumPy's global one otherwise.
 
     An unseeded fit normally runs as is. If someone else turned TensorFlow op
     determinism on without a global seed, unseeded random ops would fail
@@ -145,7 +157,7 @@ def training_context(random_state):
 
     if config.is_op_determinism_enabled() and context.global_seed() is None:
         return seeded(np.random.randint(_SEED_MAX))
-    return contextlib.nullcontext()
+    return contextlib.nullcontext(np.random.mtrand._rand)
 
 
 class KerasEstimatorMixin:
@@ -169,7 +181,7 @@ class KerasEstimatorMixin:
         are applied to the first input, freshly drawn for every batch.
         """
         keras = import_keras()
-        with training_context(self.random_state):
+        with training_context(self.random_state) as rng:
             if not (self.warm_start and self._has_model()):
                 self.model_ = self._build_keras_model()
                 self.history_ = {}
@@ -181,7 +193,7 @@ class KerasEstimatorMixin:
             callbacks = []
             if self.early_stopping and self.validation_fraction and n >= 2:
                 train_idx, val_idx = _validation_split(
-                    n, self.validation_fraction, stratify, groups, np.random.randint(_SEED_MAX)
+                    n, self.validation_fraction, stratify, groups, rng.randint(_SEED_MAX)
                 )
                 validation = (_unwrap(_take(arrays, val_idx)), targets[val_idx])
                 if weights is not None:
@@ -196,10 +208,12 @@ class KerasEstimatorMixin:
             steps = -(-len(targets) // self.batch_size) * self.epochs
             self.model_.run_eagerly = steps <= EAGER_MAX_STEPS
             if augmentations:
+                # The batches shuffle themselves; Keras would shuffle their order
+                # with Python's process-wide generator.
                 data = dict(x=_augmented_batches(
                     keras, arrays, targets, weights, self.batch_size, augmentations,
-                    np.random.randint(_SEED_MAX),
-                ))
+                    rng.randint(_SEED_MAX),
+                ), shuffle=False)
             else:
                 data = dict(x=_unwrap(arrays), y=targets, sample_weight=weights,
                             batch_size=self.batch_size, shuffle=True)
