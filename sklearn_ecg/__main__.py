@@ -36,68 +36,22 @@ def _check_fs_option(fs):
 
 
 def _fill_gaps(signal, source):
-    """Bridge missing samples by linear interpolation, so detectors see one signal."""
-    missing = np.isnan(signal)
-    if missing.all():
-        raise ValueError(f"{source} holds no valid sample")
-    if missing.any():
-        index = np.arange(signal.size)
-        signal = signal.copy()
-        signal[missing] = np.interp(index[missing], index[~missing], signal[~missing])
-        _say(f"{source}: {missing.sum()} missing samples filled by linear interpolation")
+    """Bridge missing samples by linear interpolation, saying how many."""
+    from .utils import fill_gaps
+
+    signal, n_filled = fill_gaps(signal, source)
+    if n_filled:
+        _say(f"{source}: {n_filled} missing samples filled by linear interpolation")
     return signal
 
 
-def _read_numeric_csv(path):
-    """The numeric columns of a CSV file, as a DataFrame."""
-    import pandas as pd
-
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
-    if path.is_dir():
-        raise ValueError(f"{path} is a folder, not a CSV file")
-    try:
-        frame = pd.read_csv(path)
-    except Exception as exc:  # pandas raises many types for unreadable files
-        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
-    numeric = frame.select_dtypes("number")
-    if numeric.shape[1] == 0:
-        raise ValueError(f"{path} has no numeric column to read a signal from")
-    return numeric
-
-
 def _read_signal(path, *, lead=None, column=None, fs=None):
-    """One lead of a WFDB record or one column of a CSV file, with its sampling rate."""
-    from .datasets._base import _pick_channel
+    """One lead of a WFDB record or one column of a CSV file, gaps filled, with its rate."""
+    from .datasets._signal_file import _read_signal as read
 
     fs = _check_fs_option(fs)
-    path = Path(path)
-    wfdb_suffixes = {".hea", ".dat", ".atr"}
-    if path.suffix in wfdb_suffixes or (path.suffix == "" and path.with_suffix(".hea").exists()):
-        import wfdb
-
-        base = path.with_suffix("")
-        if not base.with_suffix(".hea").exists():
-            raise FileNotFoundError(f"no WFDB header {base.with_suffix('.hea')}")
-        record = wfdb.rdrecord(str(base))
-        index = _pick_channel(
-            record.sig_name, lead or ("MLII", record.sig_name[0]), what=f"record {base.name}",
-            argument="--lead",
-        )
-        if fs is not None and float(fs) != float(record.fs):
-            raise ValueError(f"--fs {fs:g} disagrees with the record's header ({record.fs} Hz)")
-        signal = record.p_signal[:, index].astype(float)
-        return _fill_gaps(signal, base.name), float(record.fs), record.sig_name[index]
-    numeric = _read_numeric_csv(path)
-    if column is None:
-        column = numeric.columns[0]
-    if column not in numeric.columns:
-        raise ValueError(
-            f"--column {column!r} is not a numeric column of {path}; available: {list(numeric.columns)}"
-        )
-    if fs is None:
-        raise ValueError("--fs is required for a CSV file (samples per second)")
-    return _fill_gaps(numeric[column].to_numpy(dtype=float), path.name), float(fs), column
+    rec = read(path, lead=lead, column=column, fs=fs, options=("--lead", "--column", "--fs"))
+    return _fill_gaps(rec.signal, rec.record), rec.fs, rec.lead
 
 
 def _segmenter(args, fs):
@@ -146,6 +100,112 @@ def _cmd_segment(args):
          f"({len(result.dropped)} too near an end of the signal left out)")
 
 
+# -- predict -------------------------------------------------------------------
+
+
+def _load_record_model(path):
+    """A saved RecordBeatClassifier: skops files loaded safely, others with joblib."""
+    from .pipeline import RecordBeatClassifier
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such model file: {path}")
+    if path.suffix == ".skops":
+        from .utils import load_model
+
+        model = load_model(path)
+    else:
+        import joblib
+
+        try:
+            model = joblib.load(path)
+        except Exception as exc:  # noqa: BLE001 - unpickling raises anything
+            raise ValueError(f"cannot load {path} as a joblib model: {exc}") from None
+    if not isinstance(model, RecordBeatClassifier):
+        raise ValueError(
+            f"{path.name} holds a {type(model).__name__}, not a RecordBeatClassifier: a beat "
+            "model alone does not know how to cut records (sklearn_ecg.pipeline."
+            "RecordBeatClassifier wraps one with its segmentation; the demo saves one)"
+        )
+    return model
+
+
+class _Progress:
+    """A one-line progress bar on standard error (a line per record when not a terminal)."""
+
+    def __init__(self, total):
+        self.total, self.beats, self.start = total, 0, time.perf_counter()
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done, total, table):
+        self.beats += len(table)
+        width = 24
+        bar = "#" * (width * done // total) + "-" * (width - width * done // total)
+        name = table["record"].iloc[0] if len(table) else "?"
+        line = (f"[{bar}] {done}/{total} records, {self.beats} beats "
+                f"({time.perf_counter() - self.start:.1f} s; last {name})")
+        sys.stderr.write(("\r" + line + ("\n" if done == total else "")) if self.tty else line + "\n")
+        sys.stderr.flush()
+
+
+def _read_for_predict(path, *, lead=None, column=None, fs=None):
+    """:func:`~sklearn_ecg.pipeline.read_record_signal`, its errors naming the options."""
+    from .datasets._signal_file import _read_signal as read
+    from .utils import fill_gaps
+
+    rec = read(path, lead=lead, column=column, fs=fs, options=("--lead", "--column", "--fs"))
+    rec.signal, rec.n_filled = fill_gaps(rec.signal, f"record {rec.record}")
+    return rec
+
+
+def _cmd_predict(args):
+    import functools
+
+    from .pipeline import predict_records
+    from .pipeline._batch import _expand_inputs
+    from .utils import set_inference
+
+    fs = _check_fs_option(args.fs)
+    output = None if args.output is None else Path(args.output)
+    if output is not None and output.suffix not in (".csv", ".parquet"):
+        raise ValueError(f"--output must end in .csv or .parquet, got {output.name}")
+    if output is not None and output.suffix == ".parquet":
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise ImportError("--output .parquet needs pyarrow: pip install pyarrow")
+    inputs = _expand_inputs(args.inputs)
+    model = _load_record_model(args.model)
+    if args.inference != "saved":
+        set_inference(model, args.inference)
+    reader = functools.partial(_read_for_predict, lead=args.lead or model.lead_,
+                               column=args.column, fs=fs)
+    client = None
+    if args.scheduler:
+        from distributed import Client
+
+        client = Client(args.scheduler)
+    start = time.perf_counter()
+    try:
+        table = predict_records(model, [str(p) for p in inputs], reader=reader, client=client,
+                                progress=_Progress(len(inputs)))
+    finally:
+        if client is not None:
+            client.close()
+    elapsed = time.perf_counter() - start
+    if output is None:
+        table.to_csv(sys.stdout, index=False, float_format="%.6g")
+    elif output.suffix == ".parquet":
+        table.to_parquet(output, index=False)
+    else:
+        table.to_csv(output, index=False, float_format="%.6g")
+    counts = table["class"].value_counts()
+    print(f"{len(table)} beats of {len(inputs)} record{'s' * (len(inputs) != 1)} classified in "
+          f"{elapsed:.2f} s ({args.inference} inference): "
+          + ", ".join(f"{c} {counts.get(c, 0)}" for c in model.classes_)
+          + (f"; written to {output}" if output is not None else ""), file=sys.stderr)
+
+
 # -- report --------------------------------------------------------------------
 
 
@@ -171,6 +231,8 @@ def _read_recording(path, fs=None):
         # Not a jacket CSV (or not readable at all, e.g. a corrupt .gz raises
         # zlib.error): read its numeric columns, which says what is wrong if anything.
         pass
+    from .datasets._signal_file import _read_numeric_csv
+
     frame = _read_numeric_csv(path)
     if fs is None:
         raise ValueError(
@@ -363,21 +425,19 @@ def _demo_detect(demo):
 def _demo_beats(demo):
     from .datasets import make_beat_dataset
     from .inspection import BeatsDisplay
-    from .preprocessing import BeatFeatureExtractor, BeatNormalizer
+    from .pipeline._record import relative_feature_names, relative_morphology
 
     # The four classes of the AAMI evaluation protocol: Q beats are too rare to learn.
     before, after = 0.25, 0.45
     data = make_beat_dataset(demo.records, peaks=demo.args.detector, before=before, after=after,
                              n_samples=187, classes=("N", "S", "V", "F"))
+    data.before, data.after = before, after
     # Each beat's morphology against its own patient's median beat: what makes a beat
     # ectopic is how it differs from that patient's usual beat. Computed per record,
     # without labels, so it is the same for training and unseen patients.
-    relative = BeatFeatureExtractor(fs=data.X.shape[1] / (before + after), r_offset=before,
-                                    n_points=0, relative=True).fit(data.X)
-    n_own = len(relative.get_feature_names_out()) - 10
-    data.relative = relative.transform(BeatNormalizer("minmax").fit_transform(data.X),
-                                       groups=data.record)[:, n_own:]
-    data.relative_names = relative.get_feature_names_out()[n_own:]
+    data.relative = relative_morphology(data.X, data.record, fs=data.X.shape[1] / (before + after),
+                                        r_offset=before)
+    data.relative_names = np.asarray(relative_feature_names(), dtype=object)
     demo.beats = data
     classes, counts = np.unique(data.y, return_counts=True)
     _say(f"{_INDENT}{len(data.y)} beats x {data.X.shape[1]} samples + {data.rr.shape[1]} RR features, "
@@ -526,15 +586,33 @@ def _demo_cnn(demo):
         )
         demo.save(display.figure_, "cnn_training_history.png")
 
+    # Saved as a whole-record model: the pipeline with the settings its beats were cut
+    # and described with, so that `sklearn-ecg predict` can apply it to any record.
+    import sklearn
+
+    from .pipeline import RecordBeatClassifier
+    from .segmentation import RPeakSegmenter
+
     start = time.perf_counter()
-    model.fit(X, data.y, cnn__groups=data.groups)
+    record_model = RecordBeatClassifier(
+        model, segmenter=RPeakSegmenter(fs=demo.records[0].fs, detector=demo.args.detector,
+                                        before=data.before, after=data.after, n_samples=n_beat),
+        relative_features=True,
+    )
+    with sklearn.config_context(enable_metadata_routing=True):
+        # The CNN stops early on patients it does not train on: it takes the patients.
+        record_model.set_params(estimator__cnn=model[-1].set_fit_request(groups=True))
+        record_model.fit(demo.records)
     path = demo.output / "cnn_pipeline.joblib"
-    joblib.dump(model, path)
+    joblib.dump(record_model, path)
     demo.files.append(path)
     again = joblib.load(path)
-    same = np.array_equal(again.predict_proba(X), model.predict_proba(X))
-    _say(f"{_INDENT}fitted on all beats ({_epochs(model[-1])}, {time.perf_counter() - start:.0f} s), "
-         f"saved to {path.name}; reloaded, its predict_proba is identical: {same}")
+    record = demo.records[-1]
+    same = again.predict_record(record.signal).equals(record_model.predict_record(record.signal))
+    _say(f"{_INDENT}fitted on all records ({_epochs(record_model.estimator_[-1])}, "
+         f"{time.perf_counter() - start:.0f} s), saved with its segmentation to {path.name}; "
+         f"reloaded, its beat table of record {record.record} is identical: {same}")
+    _say(f"{_INDENT}classify any record with it: sklearn-ecg predict {path} RECORD...")
 
 
 def _epochs(estimator):
@@ -675,6 +753,27 @@ def _parser():
     report.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
     report.add_argument("--html", help="also write the report with its plots to this HTML file")
     report.set_defaults(func=_cmd_report)
+
+    predict = sub.add_parser(
+        "predict", help="classify every beat of WFDB records or CSV files with a saved model",
+        description="Segment each record with the saved model's own settings and write one row "
+                    "per beat: record, sample, time, class and the probability of each class.",
+    )
+    predict.add_argument("model", help="a saved RecordBeatClassifier (.joblib, or .skops "
+                                       "loaded safely); the demo writes cnn_pipeline.joblib")
+    predict.add_argument("inputs", nargs="+", metavar="RECORD",
+                         help="WFDB records (path with or without .hea), CSV files or folders of them")
+    predict.add_argument("--output", help="output table, .csv or .parquet (default: CSV on "
+                                          "standard output)")
+    predict.add_argument("--lead", help="WFDB signal name (default the model's training lead)")
+    predict.add_argument("--column", help="CSV column (default the first numeric one)")
+    predict.add_argument("--fs", type=float, help="sampling frequency in Hz (required for CSV)")
+    predict.add_argument("--inference", choices=("numpy", "keras", "saved"), default="numpy",
+                         help="run the networks as a NumPy forward pass without TensorFlow "
+                              "(default), through Keras, or as saved")
+    predict.add_argument("--scheduler", help="address of a Dask scheduler to run one task per "
+                                             "record on (needs sklearn-ecg[dask])")
+    predict.set_defaults(func=_cmd_predict)
 
     for name, func, text in [
         ("detect", _cmd_detect, "write the R peaks of a WFDB record or CSV file as CSV"),

@@ -24,6 +24,7 @@ from ._mitdb import (
     read_mitdb_record,
 )
 from ._segments import make_segments
+from ._signal_file import read_signal
 from ._samples import (
     get_sample_home,
     load_ecgid_sample,
@@ -55,4 +56,5 @@ __all__ = [
     "read_ecgid_record",
     "read_garment_csv",
     "read_mitdb_record",
+    "read_signal",
 ]

@@ -5,17 +5,20 @@ from ._signal import (
     check_fs,
     check_peaks,
     extra_column_indices,
+    fill_gaps,
     resample_rows,
 )
-from ._persistence import load_model, save_model, trusted_types
+from ._persistence import load_model, save_model, set_inference, trusted_types
 
 __all__ = [
     "beat_feature_names",
     "check_fs",
     "check_peaks",
     "extra_column_indices",
+    "fill_gaps",
     "load_model",
     "resample_rows",
     "save_model",
+    "set_inference",
     "trusted_types",
 ]

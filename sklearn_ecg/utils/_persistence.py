@@ -95,3 +95,38 @@ def load_model(file, *, trusted=None):
         raise TypeError(f"trusted must be a sequence of type names (str), got {trusted!r}")
     own = trusted_types()
     return skops.io.load(file, trusted=own + [t for t in extra if t not in own])
+
+
+def set_inference(model, inference):
+    """Set how every Keras-backed estimator inside a fitted model runs its network.
+
+    Works on a fitted estimator, a pipeline, a
+    :class:`~sklearn_ecg.pipeline.RecordBeatClassifier` (its fitted
+    ``estimator_``) and any nesting of them: each ``inference`` parameter
+    found is set, so that a deployed model predicts without TensorFlow
+    (``"numpy"``) or through Keras (``"keras"``).
+
+    Parameters
+    ----------
+    model : estimator object
+    inference : {"numpy", "keras"}
+
+    Returns
+    -------
+    n_set : int
+        How many fitted estimators were set (0 for a model without a network);
+        the unfitted template of a meta-estimator is set too, for a refit.
+    """
+    if inference not in ("numpy", "keras"):
+        raise ValueError(f"inference must be 'numpy' or 'keras', got {inference!r}")
+    n_set = 0
+    fitted = getattr(model, "estimator_", None)
+    for obj in (model, fitted):
+        if obj is None or not hasattr(obj, "get_params"):
+            continue
+        keys = [k for k in obj.get_params(deep=True) if k == "inference" or k.endswith("__inference")]
+        if keys:
+            obj.set_params(**{k: inference for k in keys})
+        if fitted is None or obj is fitted:
+            n_set = len(keys)
+    return n_set

@@ -38,6 +38,41 @@ def check_fs(fs, name="fs"):
     return float(fs)
 
 
+def fill_gaps(signal, name="signal"):
+    """Bridge missing (NaN) samples by linear interpolation, so a detector sees one signal.
+
+    Missing samples at either end take the nearest valid value.
+
+    Parameters
+    ----------
+    signal : array-like of shape (n_samples,)
+        One lead.
+    name : str, default="signal"
+        What to call the signal in the error message.
+
+    Returns
+    -------
+    filled : ndarray of float
+        The signal, a copy where samples were missing.
+    n_filled : int
+        How many samples were filled, to report.
+
+    Raises
+    ------
+    ValueError
+        If no sample is valid.
+    """
+    signal = np.asarray(signal, dtype=float)
+    missing = np.isnan(signal)
+    if missing.all():
+        raise ValueError(f"{name} holds no valid sample")
+    if missing.any():
+        index = np.arange(signal.size)
+        signal = signal.copy()
+        signal[missing] = np.interp(index[missing], index[~missing], signal[~missing])
+    return signal, int(missing.sum())
+
+
 def beat_feature_names(n_samples):
     """Column names of a beat: ``beat_000``, ``beat_001``, … zero-padded to one width.
 

@@ -1,0 +1,166 @@
+"""predict_records: a fitted RecordBeatClassifier over many records, locally or on Dask."""
+
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..utils import fill_gaps
+
+# Environment variables that set the threads of TensorFlow and of the BLAS/OpenMP
+# libraries NumPy and scikit-learn use; read when those libraries start.
+_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
+                     "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def read_record_signal(path, *, lead=None, column=None, fs=None, fill=True):
+    """One lead of a WFDB record or CSV file as :func:`predict_records` reads it.
+
+    :func:`~sklearn_ecg.datasets.read_signal`, with missing samples filled by
+    linear interpolation (``fill=True``; their number is in ``n_filled``).
+
+    Parameters
+    ----------
+    path : str or path-like
+    lead, column, fs : optional
+        As in :func:`~sklearn_ecg.datasets.read_signal`.
+    fill : bool, default=True
+        Fill missing samples; False leaves them NaN.
+
+    Returns
+    -------
+    record : :class:`~sklearn.utils.Bunch`
+        ``signal``, ``fs``, ``lead``, ``record`` and ``n_filled``.
+    """
+    from ..datasets import read_signal
+
+    rec = read_signal(path, lead=lead, column=column, fs=fs)
+    rec.n_filled = 0
+    if fill:
+        rec.signal, rec.n_filled = fill_gaps(rec.signal, f"record {rec.record}")
+    return rec
+
+
+def _record_table(model, item, reader):
+    """The beat table of one record (a path, or a record with ``signal`` and ``fs``)."""
+    rec = reader(item) if isinstance(item, (str, os.PathLike)) else item
+    name = getattr(rec, "record", None)
+    name = str(name) if name is not None else str(item)
+    table = model.predict_record(rec.signal, fs=rec.fs)
+    table.insert(0, "record", name)
+    return table
+
+
+def predict_records(model, records, *, reader=None, client=None, progress=None):
+    """Classify every beat of many records into one table, locally or as Dask tasks.
+
+    Parameters
+    ----------
+    model : RecordBeatClassifier
+        A fitted one.
+    records : sequence of path or record
+        WFDB records or CSV files by path (read where the work is done, so on
+        a cluster the workers read them: the paths must be theirs too), or
+        records already read (objects with ``signal``, ``fs`` and ``record``).
+    reader : callable, default=None
+        Turns a path into a record; None uses :func:`read_record_signal` with
+        the model's lead (``lead_``). On a cluster it must be picklable (a
+        module-level function or a :func:`functools.partial` of one).
+    client : distributed.Client, default=None
+        Run one task per record on this Dask cluster, the model sent to each
+        worker once. None runs them here, one after another.
+    progress : callable, default=None
+        Called as ``progress(done, total, table)`` after each record, in the
+        order records finish.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per beat, records in the order given: ``record``, then the
+        columns of :meth:`RecordBeatClassifier.predict_record`.
+    """
+    import pandas as pd
+    from sklearn.utils.validation import check_is_fitted
+
+    from ._record import RecordBeatClassifier
+
+    if not isinstance(model, RecordBeatClassifier):
+        raise TypeError(
+            f"model must be a fitted RecordBeatClassifier, got {type(model).__name__}: a beat "
+            "model alone does not know how to cut records"
+        )
+    check_is_fitted(model, "estimator_")
+    records = list(records)
+    if not records:
+        raise ValueError("records is empty: pass at least one record or file")
+    if reader is None:
+        reader = functools.partial(read_record_signal, lead=model.lead_)
+    total = len(records)
+    tables = [None] * total
+    if client is None:
+        for k, item in enumerate(records):
+            tables[k] = _record_table(model, item, reader)
+            if progress is not None:
+                progress(k + 1, total, tables[k])
+    else:
+        from distributed import as_completed
+
+        shared = client.scatter(model, broadcast=True)
+        futures = client.map(_record_table, [shared] * total, records, [reader] * total,
+                             pure=False)
+        position = {future.key: k for k, future in enumerate(futures)}
+        for done, future in enumerate(as_completed(futures), 1):
+            tables[position[future.key]] = future.result()
+            if progress is not None:
+                progress(done, total, tables[position[future.key]])
+    return pd.concat(tables, ignore_index=True)
+
+
+def set_worker_threads(client, n_threads=1):
+    """Give each Dask worker ``n_threads`` threads for TensorFlow, BLAS and OpenMP.
+
+    TensorFlow and the BLAS libraries otherwise each start a thread per core
+    in every worker process, so that several workers on one machine
+    oversubscribe its cores. The limits are set as environment variables by
+    a worker plugin, before the libraries start: on the workers there now and
+    on any that join later. A worker that has already imported TensorFlow
+    keeps its threads until it restarts (``client.restart()``).
+
+    Parameters
+    ----------
+    client : distributed.Client
+    n_threads : int, default=1
+        Threads per worker process, for example the machine's cores over the
+        workers on it.
+
+    Returns
+    -------
+    settings : dict
+        The worker address and the variables each worker now has.
+    """
+    from ._dask import ThreadLimits
+
+    if isinstance(n_threads, bool) or not isinstance(n_threads, (int, np.integer)) or n_threads < 1:
+        raise ValueError(f"n_threads must be a positive number of threads, got {n_threads!r}")
+    client.register_plugin(ThreadLimits(int(n_threads)), name="sklearn-ecg-threads")
+    return client.run(_thread_settings)
+
+
+def _thread_settings():
+    return {name: os.environ.get(name) for name in _THREAD_VARIABLES}
+
+
+def _expand_inputs(paths):
+    """Files and folders to the records they hold: a folder gives its WFDB headers and CSVs."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix == ".hea"
+                            or p.name.endswith((".csv", ".csv.gz")))
+            if not inside:
+                raise ValueError(f"{path} holds no WFDB record (.hea) or CSV file")
+            found += [p.with_suffix("") if p.suffix == ".hea" else p for p in inside]
+        else:
+            found.append(path)
+    return found
