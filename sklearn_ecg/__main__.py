@@ -72,8 +72,11 @@ def _cmd_detect(args):
     elapsed = time.perf_counter() - start
     lines = ["sample,time_s"] + [f"{p},{p / fs:.4f}" for p in peaks]
     _write_text(args.output, "\n".join(lines) + "\n")
-    rate = 60 * (len(peaks) - 1) / ((peaks[-1] - peaks[0]) / fs) if len(peaks) > 1 else float("nan")
-    _say(f"{len(peaks)} R peaks in {lead} ({len(signal) / fs:.1f} s, mean heart rate {rate:.0f} bpm) "
+    if len(peaks) > 1:
+        rate = f"mean heart rate {60 * (len(peaks) - 1) / ((peaks[-1] - peaks[0]) / fs):.0f} bpm"
+    else:
+        rate = "no heart rate: fewer than two R peaks"
+    _say(f"{len(peaks)} R peaks in {lead} ({len(signal) / fs:.1f} s, {rate}) "
          f"found by {args.detector} in {elapsed:.2f} s")
 
 
@@ -85,18 +88,53 @@ def _write_text(output, text):
         _say(f"wrote {output}")
 
 
+def _beat_labels(path, peaks, fs, n_samples):
+    """The AAMI class of each cut beat of an annotated WFDB record ("" where none matches).
+
+    None when ``path`` is not a WFDB record with a ``.atr`` file.
+    """
+    from .datasets import aami_class, is_beat
+    from .datasets._base import read_wfdb_annotations
+    from .datasets._signal_file import _is_wfdb
+    from .metrics import match_peaks
+
+    base = Path(path).with_suffix("")
+    if not (_is_wfdb(path) and base.with_suffix(".atr").is_file()):
+        return None
+    ann = read_wfdb_annotations(base, "atr", n_samples)
+    symbols = np.asarray(ann.symbol, dtype=str)
+    beats = is_beat(symbols)
+    reference, symbols = np.asarray(ann.sample)[beats], symbols[beats]
+    labels = np.full(len(peaks), "", dtype=object)
+    ref_idx, det_idx = match_peaks(reference, peaks, fs)
+    labels[det_idx] = aami_class(symbols[ref_idx])
+    return labels
+
+
 def _cmd_segment(args):
+    if Path(args.output).suffix not in (".csv", ".npz"):
+        raise ValueError(f"--output must end in .csv or .npz, got {Path(args.output).name}")
     signal, fs, lead = _read_signal(args.input, lead=args.lead, column=args.column, fs=args.fs)
     result = _segmenter(args, fs).segment(signal)
-    table = np.column_stack([result.peaks, result.beats, result.rr])
-    names = ["sample"] + list(result.feature_names)
+    labels = _beat_labels(args.input, result.peaks, fs, len(signal))
     output = Path(args.output)
     if output.suffix == ".npz":
+        extra = {} if labels is None else {"labels": labels.astype(str)}
         np.savez_compressed(output, X=result.beats, rr=result.rr, peaks=result.peaks,
-                            feature_names=result.feature_names.astype(str), fs=fs)
+                            feature_names=result.feature_names.astype(str), fs=fs, **extra)
     else:
-        np.savetxt(output, table, delimiter=",", header=",".join(names), comments="", fmt="%.6g")
-    _say(f"{len(result.beats)} beats of {lead} written to {output} "
+        import pandas as pd
+
+        table = pd.DataFrame(np.hstack([result.beats, result.rr]),
+                             columns=list(result.feature_names))
+        table.insert(0, "sample", result.peaks)
+        if labels is not None:
+            # The annotated AAMI class of each beat, empty for a detection no beat matches.
+            table.insert(1, "label", labels)
+        table.to_csv(output, index=False, float_format="%.6g")
+    described = "" if labels is None else (
+        f", labelled from the annotations ({int((labels != '').sum())} matched)")
+    _say(f"{len(result.beats)} beats of {lead} written to {output}{described} "
          f"({len(result.dropped)} too near an end of the signal left out)")
 
 
@@ -210,16 +248,28 @@ def _cmd_predict(args):
 
 
 def _read_recording(path, fs=None):
-    """A CSV recording as a DataFrame and its sampling rate.
+    """A recording as a DataFrame of its channels and its sampling rate.
 
-    A jacket CSV (columns ``ecg1`` ... ``ecg5``) is read by ``read_garment_csv``,
-    at 500 Hz unless ``fs`` says otherwise; any other CSV gives its numeric
-    columns and needs ``fs``.
+    A WFDB record gives all its signals at its header's rate. A jacket CSV
+    (columns ``ecg1`` ... ``ecg5``) is read by ``read_garment_csv``, at 500 Hz
+    unless ``fs`` says otherwise; any other CSV gives its numeric columns and
+    needs ``fs``.
     """
+    import pandas as pd
+
     from .datasets import read_garment_csv
+    from .datasets._base import read_wfdb_header, read_wfdb_signals
+    from .datasets._signal_file import _is_wfdb
 
     fs = _check_fs_option(fs)
     path = Path(path)
+    if _is_wfdb(path):
+        base = path.with_suffix("")
+        header = read_wfdb_header(base)
+        if fs is not None and fs != float(header.fs):
+            raise ValueError(f"--fs {fs:g} disagrees with the record's header ({header.fs} Hz)")
+        record = read_wfdb_signals(base)
+        return pd.DataFrame(record.p_signal, columns=list(header.sig_name)), float(header.fs)
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     if path.is_dir():
@@ -724,6 +774,9 @@ def _parser():
     parser = argparse.ArgumentParser(
         prog="sklearn-ecg", description="ECG machine learning for scikit-learn.", epilog=_EPILOG
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser(
@@ -742,14 +795,16 @@ def _parser():
     demo.set_defaults(func=_cmd_demo)
 
     report = sub.add_parser(
-        "report", help="print the quality report of each channel of a CSV recording",
+        "report", help="print the quality report of each channel of a WFDB record or CSV file",
         description="Missing values, range, flat lines, saturation, outliers and heart rate of "
-                    "each channel of a CSV recording: a jacket CSV (ecg1 ... ecg5, 500 Hz) or "
-                    "the numeric columns of any CSV, given --fs.",
+                    "each channel of a recording: every signal of a WFDB record, a jacket CSV "
+                    "(ecg1 ... ecg5, 500 Hz) or the numeric columns of any CSV, given --fs.",
     )
-    report.add_argument("input", help="a CSV file (.csv or .csv.gz)")
+    report.add_argument("input", help="a WFDB record (path with or without .hea) or a CSV "
+                                      "file (.csv or .csv.gz)")
     report.add_argument("--fs", type=float,
-                        help="sampling frequency in Hz (default 500 for a jacket CSV, else required)")
+                        help="sampling frequency in Hz (from the header for a WFDB record, "
+                             "default 500 for a jacket CSV, else required)")
     report.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
     report.add_argument("--html", help="also write the report with its plots to this HTML file")
     report.set_defaults(func=_cmd_report)
@@ -783,7 +838,8 @@ def _parser():
         cmd.add_argument("input", help="a WFDB record (path with or without .hea) or a CSV file")
         cmd.add_argument("--lead", help="WFDB signal name (default MLII if present, else the first)")
         cmd.add_argument("--column", help="CSV column (default the first numeric one)")
-        cmd.add_argument("--fs", type=float, help="sampling frequency in Hz (required for CSV)")
+        cmd.add_argument("--fs", type=float, help="sampling frequency in Hz (required for a CSV "
+                                                   "file, except a jacket CSV: 500)")
         cmd.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
         cmd.set_defaults(func=func)
         if name == "segment":
@@ -801,6 +857,17 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     try:
         args.func(args)
+    except BrokenPipeError:
+        # The reader of the output (head, less) closed it: stop quietly, as Unix tools
+        # do, and keep Python from complaining when it flushes standard output at exit.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # stdout is not a file (captured, for example)
+            pass
+        return 1
     except (FileNotFoundError, ValueError, OSError, ImportError) as exc:
         # ImportError: an optional dependency (matplotlib for --html) is missing;
         # its message says how to install it.

@@ -13,7 +13,7 @@ import pytest
 
 from sklearn_ecg.__main__ import _DEMO_STEPS, _demo_cnn, _demo_report, _start_plots, main
 from sklearn_ecg.segmentation import RR_FEATURE_NAMES
-from sklearn_ecg.datasets import get_sample_home, load_garment_sample
+from sklearn_ecg.datasets import get_sample_home, load_garment_sample, read_mitdb_record
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DEMO_PNGS = [
@@ -194,10 +194,75 @@ def test_segment_wfdb_record_to_csv(tmp_path):
     out = tmp_path / "beats.csv"
     record = get_sample_home() / "mitdb" / "208"
     assert main(["segment", str(record), "--n-samples", "100", "--output", str(out)]) == 0
-    table = pd.read_csv(out)
-    assert table.shape[1] == 1 + 100 + len(RR_FEATURE_NAMES)
+    table = pd.read_csv(out, keep_default_na=False)
+    # An annotated record: each beat's AAMI class from the annotations beside it.
+    assert table.shape[1] == 2 + 100 + len(RR_FEATURE_NAMES)
     assert table.columns[0] == "sample" and table.columns[-1] == RR_FEATURE_NAMES[-1]
     assert len(table) > 400
+    assert table.columns[1] == "label" and set(table["label"]) <= {"N", "S", "V", "F", "Q", ""}
+    record_beats = read_mitdb_record("208", data_home=get_sample_home())
+    near = np.abs(record_beats.beat_samples[:, None] - table["sample"].to_numpy()).argmin(axis=0)
+    annotated = np.asarray(record_beats.beat_labels)[near]
+    matched = table["label"].to_numpy() != ""
+    assert matched.mean() > 0.95 and (annotated[matched] == table["label"][matched]).mean() > 0.99
+
+
+def test_segment_npz_holds_the_labels_and_a_csv_has_none_to_give(tmp_path):
+    out = tmp_path / "beats.npz"
+    assert main(["segment", str(get_sample_home() / "mitdb" / "208"), "--output", str(out)]) == 0
+    saved = np.load(out)
+    assert saved["labels"].shape == saved["peaks"].shape and "V" in set(saved["labels"])
+    csv = tmp_path / "x.csv"
+    pd.DataFrame({"ecg": np.sin(np.arange(5000) / 20)}).to_csv(csv, index=False)
+    assert main(["segment", str(csv), "--fs", "360", "--output", str(tmp_path / "b.csv")]) == 0
+    assert "label" not in pd.read_csv(tmp_path / "b.csv").columns
+
+
+def test_segment_refuses_an_output_it_cannot_write(capsys):
+    record = get_sample_home() / "mitdb" / "208"
+    assert main(["segment", str(record), "--output", "beats.txt"]) == 2
+    assert "--output must end in .csv or .npz, got beats.txt" in capsys.readouterr().err
+
+
+def test_version():
+    from sklearn_ecg import __version__
+
+    done = subprocess.run([sys.executable, "-m", "sklearn_ecg", "--version"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == f"sklearn-ecg {__version__}"
+
+
+def test_output_closed_by_its_reader_ends_quietly(capsys, monkeypatch):
+    # `sklearn-ecg detect RECORD | head -3`: the pipe closes before the output ends.
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["detect", str(get_sample_home() / "mitdb" / "101")]) == 1
+    assert "Broken pipe" not in capsys.readouterr().err
+
+
+def test_detect_a_flat_signal_says_there_is_no_heart_rate(tmp_path, capsys):
+    path = tmp_path / "flat.csv"
+    pd.DataFrame({"ecg": np.zeros(5000)}).to_csv(path, index=False)
+    assert main(["detect", str(path), "--fs", "360", "--output", str(tmp_path / "p.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "no heart rate: fewer than two R peaks" in out and "nan" not in out
+
+
+def test_detect_reads_a_jacket_csv_at_its_500_hz_as_report_does(tmp_path, capsys):
+    path = tmp_path / "sitting.csv"
+    load_garment_sample("sitting").to_csv(path, index=False)
+    assert main(["detect", str(path), "--output", str(tmp_path / "p.csv")]) == 0
+    assert "(10.0 s, mean heart rate" in capsys.readouterr().out
+
+
+def test_report_reads_a_wfdb_record(capsys):
+    assert main(["report", str(get_sample_home() / "mitdb" / "208")]) == 0
+    out = capsys.readouterr().out
+    assert "208: 1 channels, 108000 rows, 300.0 s at 360 Hz" in out
+    assert re.search(r"MLII .* 4\d\d +\d+", out)
 
 
 def test_detect_csv_column(tmp_path, capsys):
@@ -216,7 +281,7 @@ def test_detect_csv_column(tmp_path, capsys):
     [
         (["detect", "missing.csv", "--fs", "360"], "no such file"),
         (["detect", "{garment}", "--column", "ecg9", "--fs", "500"], "--column 'ecg9'"),
-        (["detect", "{garment}"], "--fs is required"),
+        (["detect", "{plain}"], "--fs is required"),
         (["detect", "{garment}", "--fs", "0"], "--fs must be a positive number"),
         (["detect", "{record}", "--fs", "250"], "disagrees with the record's header"),
         (["detect", "{record}", "--lead", "V1"], "--lead 'V1'"),
@@ -228,8 +293,10 @@ def test_input_errors_end_with_one_line(tmp_path, capsys, argv, message):
     load_garment_sample("sitting").to_csv(garment, index=False)
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\nx,y\n")
+    plain = tmp_path / "plain.csv"
+    pd.DataFrame({"lead": np.sin(np.arange(3000) / 30)}).to_csv(plain, index=False)
     record = get_sample_home() / "mitdb" / "101"
-    argv = [a.format(garment=garment, record=record, bad=bad) for a in argv]
+    argv = [a.format(garment=garment, record=record, bad=bad, plain=plain) for a in argv]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]

@@ -71,3 +71,6 @@ def test_batch_inference_writes_the_same_table_as_here(client):
     assert table.equals(predict_records(model, paths))
     assert table["record"].unique().tolist() == [p.rsplit("/", 1)[-1] for p in paths]
     assert seen[-1] == (len(paths), len(paths))
+    # Called again at once (the first call's copy of the model being released).
+    again = [predict_records(model, paths[:3], client=client) for _ in range(2)]
+    assert all(t.equals(table[table["record"].isin(again[0]["record"])]) for t in again)

@@ -666,3 +666,66 @@ def test_read_both_leads_and_make_two_lead_beats():
     np.testing.assert_allclose(data.X[:, :, 0], single.X)
     np.testing.assert_array_equal(data.y, single.y)
     assert len(fetch_mitdb(["114"], FULL_HOME, all_leads=True, download_if_missing=False)[0].leads) == 2
+
+
+# -- corrupt and hostile WFDB files: errors that name the file and what is wrong ----------
+
+
+def _corrupt_copy(tmp_path, kind):
+    """Record 101 of the sample copied into a data home, then damaged as ``kind`` says."""
+    import shutil
+
+    import wfdb
+
+    folder = tmp_path / "mitdb"
+    folder.mkdir()
+    for suffix in (".hea", ".dat", ".atr"):
+        shutil.copy(get_sample_home() / "mitdb" / f"101{suffix}", folder / f"101{suffix}")
+    hea, dat = folder / "101.hea", folder / "101.dat"
+    header = hea.read_text()
+    if kind == "truncated_dat":
+        dat.write_bytes(dat.read_bytes()[: dat.stat().st_size // 2])
+    elif kind == "missing_dat":
+        dat.unlink()
+    elif kind == "header_too_long":
+        hea.write_text(header.replace("101 1 360 108000", "101 1 360 216000", 1))
+    elif kind == "unknown_format":
+        hea.write_text(header.replace(" 212 ", " 999 ", 1))
+    elif kind == "garbage_header":
+        hea.write_text("this is not a WFDB header\n")
+    elif kind == "annotations_past_end":
+        ann = wfdb.rdann(str(folder / "101"), "atr")
+        samples = ann.sample.copy()
+        samples[-1] = 108000 + 500
+        wfdb.wrann("101", "atr", samples, symbol=ann.symbol, write_dir=str(folder))
+    return folder / "101"
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("truncated_dat", r"101\.dat is truncated: 81000 bytes, where 101\.hea's 108000 samples"),
+        ("missing_dat", r"(no signal file .*101\.dat, which 101\.hea names|expected the file "
+                        r".*101\.dat)"),
+        ("header_too_long", r"101\.dat is truncated: 162000 bytes, where 101\.hea's 216000"),
+        ("unknown_format", r"101\.hea names WFDB formats \['999'\] that do not exist"),
+        ("garbage_header", r"101\.hea is not a valid WFDB header"),
+        ("annotations_past_end", r"101\.atr has annotations outside the signal: .* to 108500"),
+    ],
+)
+def test_corrupt_wfdb_record_gives_an_error_naming_the_file(tmp_path, kind, message):
+    from sklearn_ecg.datasets import read_signal
+
+    base = _corrupt_copy(tmp_path, kind)
+    with pytest.raises((ValueError, FileNotFoundError), match=message):
+        read_mitdb_record("101", data_home=tmp_path)
+    if kind != "annotations_past_end":  # read_signal reads no annotations
+        with pytest.raises((ValueError, FileNotFoundError), match=message):
+            read_signal(base)
+
+
+def test_every_bundled_record_passes_the_file_checks():
+    from sklearn_ecg.datasets import read_signal
+
+    for path in sorted((get_sample_home() / "mitdb").glob("*.hea")):
+        assert read_signal(path.with_suffix("")).signal.size > 0

@@ -15,6 +15,8 @@ a path of its own except the bundled sample (see :func:`get_sample_home`).
 import os
 from pathlib import Path
 
+import numpy as np
+
 DATA_HOME_ENV = "SKLEARN_ECG_DATA"
 DEFAULT_DATA_HOME = "~/sklearn_ecg_data"
 
@@ -114,3 +116,88 @@ def _missing_message(problem, folder, *, url, fetch):
         f"{DATA_HOME_ENV}) at a folder whose {Path(folder).name}/ subfolder holds "
         f"them."
     )
+
+
+# -- reading WFDB files, with errors that name the file ----------------------------
+
+# Bytes per sample of the uncompressed WFDB formats (those a size can be checked for).
+_WFDB_BYTES_PER_SAMPLE = {"8": 1, "16": 2, "24": 3, "32": 4, "61": 2, "80": 1, "160": 2,
+                          "212": 1.5, "310": 4 / 3, "311": 4 / 3}
+_WFDB_FORMATS = set(_WFDB_BYTES_PER_SAMPLE) | {"508", "516", "524"}
+
+
+def read_wfdb_header(path):
+    """The header of a WFDB record, checked: a clear error for a corrupt one.
+
+    ``path`` is the record's path without suffix. The header must parse, give
+    a positive length and sampling rate, name formats WFDB knows, and its
+    signal files must exist and be long enough for the length it states.
+    """
+    import wfdb
+
+    hea = Path(f"{path}.hea")
+    if not hea.is_file():
+        raise FileNotFoundError(f"no WFDB header {hea}")
+    try:
+        header = wfdb.rdheader(str(path))
+    except Exception as exc:  # noqa: BLE001 - wfdb raises many types on bad headers
+        raise ValueError(f"{hea} is not a valid WFDB header: {exc}") from None
+    if not header.sig_name:
+        raise ValueError(f"{hea} describes no signal")
+    if header.sig_len is None or header.sig_len <= 0:
+        raise ValueError(f"{hea} gives no positive signal length (samples per signal), "
+                         f"got {header.sig_len}")
+    if header.fs is None or not header.fs > 0:
+        raise ValueError(f"{hea} gives no positive sampling frequency, got {header.fs}")
+    unknown = sorted({str(f) for f in header.fmt} - _WFDB_FORMATS)
+    if unknown:
+        raise ValueError(f"{hea} names WFDB formats {unknown} that do not exist; "
+                         f"known: {sorted(_WFDB_FORMATS, key=int)}")
+    needed = {}
+    for name, fmt, spf, offset in zip(header.file_name, header.fmt,
+                                      header.samps_per_frame or [1] * len(header.fmt),
+                                      header.byte_offset or [None] * len(header.fmt)):
+        if str(fmt) in _WFDB_BYTES_PER_SAMPLE:
+            size, start = needed.get(name, (0.0, offset or 0))
+            needed[name] = (size + _WFDB_BYTES_PER_SAMPLE[str(fmt)] * (spf or 1), start)
+    for name, (bytes_per_frame, start) in needed.items():
+        dat = hea.parent / name
+        if not dat.is_file():
+            raise FileNotFoundError(f"no signal file {dat}, which {hea.name} names")
+        expected = start + int(np.ceil(bytes_per_frame * header.sig_len))
+        size = dat.stat().st_size
+        if size < expected:
+            raise ValueError(
+                f"{dat} is truncated: {size} bytes, where {hea.name}'s {header.sig_len} "
+                f"samples per signal need {expected}"
+            )
+    return header
+
+
+def read_wfdb_signals(path, **kwargs):
+    """``wfdb.rdrecord`` of a checked record; its errors name the record."""
+    import wfdb
+
+    try:
+        return wfdb.rdrecord(str(path), **kwargs)
+    except Exception as exc:  # noqa: BLE001
+        raise ValueError(f"cannot read the signals of WFDB record {path}: {exc}") from None
+
+
+def read_wfdb_annotations(path, extension, sig_len):
+    """``wfdb.rdann``, checked: every annotation must lie inside the signal."""
+    import wfdb
+
+    ann_file = Path(f"{path}.{extension}")
+    try:
+        ann = wfdb.rdann(str(path), extension)
+    except Exception as exc:  # noqa: BLE001
+        raise ValueError(f"{ann_file} is not a valid WFDB annotation file: {exc}") from None
+    samples = np.asarray(ann.sample, dtype=np.int64)
+    if samples.size and (samples.min() < 0 or samples.max() >= sig_len):
+        raise ValueError(
+            f"{ann_file} has annotations outside the signal: samples {samples.min()} to "
+            f"{samples.max()}, the record has {sig_len} (a truncated signal or another "
+            "record's annotations)"
+        )
+    return ann

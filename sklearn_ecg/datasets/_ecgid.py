@@ -17,6 +17,9 @@ from ._base import (
     _physionet_download,
     _pick_channel,
     get_data_home,
+    read_wfdb_annotations,
+    read_wfdb_header,
+    read_wfdb_signals,
 )
 
 ECGID_URL = "https://physionet.org/content/ecgiddb/1.0.0/"
@@ -123,8 +126,6 @@ def read_ecgid_record(person, record, data_home=None, *,
     >>> rec.age, rec.sex, rec.date
     (25, 'male', datetime.date(2004, 12, 7))
     """
-    import wfdb
-
     person = _check_number(person, "person", ECGID_N_PERSONS)
     record = _check_number(record, "record")
     folder = get_data_home(data_home) / "ecgiddb"
@@ -143,11 +144,11 @@ def read_ecgid_record(person, record, data_home=None, *,
             )
     path = str(folder / name)
 
-    header = wfdb.rdheader(path)
+    header = read_wfdb_header(path)
     index = _pick_channel(header.sig_name, channel, what=f"ECG-ID record {name}",
                           argument="channel")
-    signals = wfdb.rdrecord(path, channels=[index])
-    ann = wfdb.rdann(path, "atr")
+    signals = read_wfdb_signals(path, channels=[index])
+    ann = read_wfdb_annotations(path, "atr", int(header.sig_len))
     symbols = np.asarray(ann.symbol, dtype=str)
     comments = list(header.comments or [])
     age, sex, date = _parse_comments(comments)

@@ -13,6 +13,9 @@ from ._base import (
     _physionet_download,
     _pick_channel,
     get_data_home,
+    read_wfdb_annotations,
+    read_wfdb_header,
+    read_wfdb_signals,
 )
 
 MITDB_URL = "https://physionet.org/content/mitdb/1.0.0/"
@@ -257,14 +260,12 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     >>> rec.signal.shape, int(rec.beat_samples.min()) >= 0
     ((3600,), True)
     """
-    import wfdb
-
     record = str(record)
     folder = get_data_home(data_home) / "mitdb"
     _check_record_files(record, folder)
     path = str(folder / record)
 
-    header = wfdb.rdheader(path)
+    header = read_wfdb_header(path)
     channel = _pick_channel(
         header.sig_name, lead, what=f"record {record}", argument="lead",
         hint="; pass one of those, or several names in order of preference "
@@ -288,14 +289,13 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     channels = [channel]
     if all_leads:
         channels += [c for c in range(len(header.sig_name)) if c != channel]
-    signals = wfdb.rdrecord(path, sampfrom=sampfrom, sampto=sampto,
-                            channels=channels)
+    signals = read_wfdb_signals(path, sampfrom=sampfrom, sampto=sampto, channels=channels)
     signal = np.asarray(signals.p_signal, dtype=np.float64)
     signal = signal if all_leads else signal[:, 0]
 
     # Read every annotation, then cut: a flutter episode that began before
     # sampfrom still covers the start of the excerpt.
-    ann = wfdb.rdann(path, "atr")
+    ann = read_wfdb_annotations(path, "atr", sig_len)
     samples = np.asarray(ann.sample, dtype=np.int64)
     symbols = np.asarray(ann.symbol, dtype=str)
     episodes = _vf_episodes(samples, symbols, sig_len)

@@ -6,7 +6,10 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..utils import check_fs
-from ._base import _pick_channel
+from ._base import _pick_channel, read_wfdb_header, read_wfdb_signals
+from ._garment import _ECG_COLUMN
+
+_GARMENT_FS = 500.0
 
 _WFDB_SUFFIXES = (".hea", ".dat", ".atr")
 
@@ -30,7 +33,9 @@ def read_signal(path, *, lead=None, column=None, fs=None):
     column : str, default=None
         CSV column; None takes the first numeric one.
     fs : float, default=None
-        Sampling frequency in Hz: required for a CSV file; for a WFDB record,
+        Sampling frequency in Hz: required for a CSV file, except a jacket CSV
+        (columns ``ecg1`` ... ``ecg5``, 500 Hz as in
+        :func:`~sklearn_ecg.datasets.read_garment_csv`); for a WFDB record,
         checked against its header.
 
     Returns
@@ -58,21 +63,18 @@ def _read_signal(path, *, lead=None, column=None, fs=None, options=("lead", "col
     if fs is not None:
         fs = check_fs(fs, fs_name)
     path = Path(path)
-    if path.suffix in _WFDB_SUFFIXES or (path.suffix == "" and path.with_suffix(".hea").exists()):
-        import wfdb
-
+    if _is_wfdb(path):
         base = path.with_suffix("")
-        if not base.with_suffix(".hea").exists():
-            raise FileNotFoundError(f"no WFDB header {base.with_suffix('.hea')}")
-        record = wfdb.rdrecord(str(base))
+        header = read_wfdb_header(base)
         index = _pick_channel(
-            record.sig_name, lead or ("MLII", record.sig_name[0]), what=f"record {base.name}",
+            header.sig_name, lead or ("MLII", header.sig_name[0]), what=f"record {base.name}",
             argument=lead_name,
         )
-        if fs is not None and fs != float(record.fs):
-            raise ValueError(f"{fs_name} {fs:g} disagrees with the record's header ({record.fs} Hz)")
-        return Bunch(signal=record.p_signal[:, index].astype(float), fs=float(record.fs),
-                     lead=record.sig_name[index], record=base.name)
+        if fs is not None and fs != float(header.fs):
+            raise ValueError(f"{fs_name} {fs:g} disagrees with the record's header ({header.fs} Hz)")
+        record = read_wfdb_signals(base, channels=[index])
+        return Bunch(signal=record.p_signal[:, 0].astype(float), fs=float(header.fs),
+                     lead=header.sig_name[index], record=base.name)
     numeric = _read_numeric_csv(path)
     if column is None:
         column = numeric.columns[0]
@@ -81,6 +83,9 @@ def _read_signal(path, *, lead=None, column=None, fs=None, options=("lead", "col
             f"{column_name} {column!r} is not a numeric column of {path}; "
             f"available: {list(numeric.columns)}"
         )
+    if fs is None and any(_ECG_COLUMN.fullmatch(str(name).strip().lower())
+                          for name in numeric.columns):
+        fs = _GARMENT_FS  # a jacket CSV (ecg1 ... ecg5), as read_garment_csv reads it
     if fs is None:
         raise ValueError(f"{fs_name} is required for a CSV file (samples per second)")
     name = path.name
@@ -88,6 +93,12 @@ def _read_signal(path, *, lead=None, column=None, fs=None, options=("lead", "col
         name = name[: -len(suffix)] if name.endswith(suffix) else name
     return Bunch(signal=numeric[column].to_numpy(dtype=float), fs=fs, lead=str(column),
                  record=name or path.name)
+
+
+def _is_wfdb(path):
+    """Whether ``path`` names a WFDB record: by a WFDB suffix, or by a header beside it."""
+    path = Path(path)
+    return path.suffix in _WFDB_SUFFIXES or (path.suffix == "" and path.with_suffix(".hea").exists())
 
 
 def _read_numeric_csv(path):

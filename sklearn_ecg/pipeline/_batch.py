@@ -106,7 +106,8 @@ def predict_records(model, records, *, reader=None, client=None, progress=None):
     else:
         from distributed import as_completed
 
-        shared = client.scatter(model, broadcast=True)
+        # A key of its own (hash=False): a previous call's copy may be released meanwhile.
+        shared = client.scatter(model, broadcast=True, hash=False)
         futures = client.map(_record_table, [shared] * total, records, [reader] * total,
                              pure=False)
         position = {future.key: k for k, future in enumerate(futures)}
