@@ -685,7 +685,11 @@ def _demo_similarity(demo):
     # Persons, not segments, are split: nobody on the test side is seen in training.
     train, test = next(PairGroupKFold(n_splits=3, shuffle=True, random_state=0)
                        .split(X, groups=seg.groups))
-    X_pairs, y, _ = make_pairs(X[train], seg.groups[train], n_pairs=3000, random_state=0)
+    # As many pairs as there are distinct same-person pairs, and as many different-person
+    # ones (at most 3000 in all): none repeats.
+    _, per_person = np.unique(seg.groups[train], return_counts=True)
+    n_pairs = int(min(3000, 2 * np.sum(per_person * (per_person - 1))))
+    X_pairs, y, _ = make_pairs(X[train], seg.groups[train], n_pairs=n_pairs, random_state=0)
     start = time.perf_counter()
     model = SiameseSimilarityRegressor(bound_output=True, epochs=demo.args.epochs, random_state=0)
     model.fit(X_pairs, y)
