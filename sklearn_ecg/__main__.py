@@ -78,6 +78,17 @@ def _cmd_detect(args):
         rate = "no heart rate: fewer than two R peaks"
     _say(f"{len(peaks)} R peaks in {lead} ({len(signal) / fs:.1f} s, {rate}) "
          f"found by {args.detector} in {elapsed:.2f} s")
+    if len(peaks) > 1:
+        from .segmentation import RPeakSegmenter
+
+        cut = RPeakSegmenter(fs=fs, edge="pad").segment(signal, peaks=peaks)
+        alike = float(np.median(cut.template_corr))
+        # White noise gives about 0.1 and 70 %; every record of MIT-BIH DS1 and
+        # ECG-ID (26 and 227 records of the data home) is above one bound or the other.
+        verdict = "; these detections look like noise, not heartbeats" if (
+            alike < 0.3 and cut.plausible_rr < 0.85) else ""
+        _say(f"signal quality: beats' median correlation with their median beat {alike:.2f}, "
+             f"{100 * cut.plausible_rr:.0f}% of intervals between 0.24 and 2 s{verdict}")
 
 
 def _write_text(output, text):

@@ -318,3 +318,14 @@ def test_unknown_detector_of_report_and_demo(command, capsys):
         main([command] + ["x.csv"] * (command == "report") + ["--detector", "nope"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_detect_says_when_its_detections_look_like_noise(tmp_path, capsys):
+    path = tmp_path / "noise.csv"
+    pd.DataFrame({"x": np.random.default_rng(0).normal(size=360 * 60)}).to_csv(path, index=False)
+    assert main(["detect", str(path), "--fs", "360", "--output", str(tmp_path / "p.csv")]) == 0
+    assert "these detections look like noise, not heartbeats" in capsys.readouterr().out
+    assert main(["detect", str(get_sample_home() / "mitdb" / "208"),
+                 "--output", str(tmp_path / "q.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "signal quality: beats' median correlation" in out and "noise" not in out

@@ -72,7 +72,8 @@ def test_predict_record_gives_one_row_per_beat(linear):
     table = linear.predict_record(record.signal, fs=record.fs)
     segmented = linear.segmenter_.segment(record.signal)
     assert table.columns.tolist() == ["sample", "time_s", "class"] + [
-        f"proba_{c}" for c in linear.classes_]
+        f"proba_{c}" for c in linear.classes_] + ["template_corr"]
+    assert np.allclose(table["template_corr"], segmented.template_corr)
     assert table["sample"].tolist() == segmented.peaks.tolist()
     assert np.allclose(table["time_s"], segmented.peaks / 360)
     proba = table.filter(like="proba_").to_numpy()

@@ -1,5 +1,7 @@
 """Tests of R-peak detection, beat windows, RR features and RPeakSegmenter."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -205,7 +207,8 @@ def test_transform_windows_with_few_or_no_beats():
     one_beat = spikes(period=20.0, phase=5.0)
     edge_beats = spikes(period=9.7, phase=0.1)  # beats at 0.1 s and 9.8 s: too near the ends
     seg = RPeakSegmenter(fs=FS, n_samples=100).fit(np.vstack([no_beat]))
-    Xt = seg.transform(np.vstack([no_beat, one_beat, edge_beats]))
+    with pytest.warns(UserWarning, match=r"2 of 3 windows yield no beat .*\(rows 0, 2\)"):
+        Xt = seg.transform(np.vstack([no_beat, one_beat, edge_beats]))
     # No beat: NaN beat, n_beats 0, NaN RR statistics.
     assert np.isnan(Xt[0, :100]).all()
     assert Xt[0, 100] == 0
@@ -221,6 +224,30 @@ def test_transform_windows_with_few_or_no_beats():
     # edge="pad" cuts them anyway.
     padded = RPeakSegmenter(fs=FS, n_samples=100, edge="pad").fit(no_beat[None])
     assert np.isfinite(padded.transform(edge_beats[None])[0, :100]).all()
+
+
+def test_what_a_beatless_window_becomes_is_the_users_choice():
+    windows = np.vstack([np.zeros(round(9.9 * FS)), spikes(period=0.8, phase=0.4)])
+    Xt = RPeakSegmenter(fs=FS, n_samples=100, no_beat="nan").fit_transform(windows)
+    assert np.isnan(Xt[0, :100]).all() and np.isfinite(Xt[1, :100]).all()
+    with pytest.raises(ValueError, match=r"X: 1 of 2 windows yield no beat .*\(rows 0\)"):
+        RPeakSegmenter(fs=FS, n_samples=100, no_beat="raise").fit_transform(windows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        RPeakSegmenter(fs=FS, n_samples=100).fit_transform(windows[1:])  # no warning
+
+
+def test_segment_measures_how_alike_the_detected_beats_are():
+    # Detectors find "R peaks" in noise too: the measures tell them apart.
+    rng = np.random.default_rng(0)
+    noise = RPeakSegmenter(fs=360).segment(rng.normal(size=360 * 60))
+    assert noise.peaks.size > 100  # 60 s of white noise, yet "beats"
+    ecg = RPeakSegmenter(fs=360).segment(load_mitdb_sample()[0].signal)
+    assert noise.template_corr.shape == noise.peaks.shape
+    assert np.median(noise.template_corr) < 0.3 < 0.9 < np.median(ecg.template_corr)
+    assert ecg.plausible_rr > 0.95 and noise.plausible_rr < 0.85
+    flat = RPeakSegmenter(fs=360).segment(np.zeros(3600))
+    assert flat.template_corr.size == 0 and np.isnan(flat.plausible_rr)
 
 
 @pytest.mark.parametrize("detector", DETECTORS)

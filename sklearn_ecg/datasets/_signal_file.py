@@ -114,6 +114,8 @@ def _read_numeric_csv(path):
         frame = pd.read_csv(path)
     except Exception as exc:  # pandas raises many types for unreadable files
         raise ValueError(f"cannot read {path} as CSV: {exc}") from None
+    if len(frame) == 0:
+        raise ValueError(f"{path} holds no data rows (columns {list(frame.columns)})")
     numeric = frame.select_dtypes("number")
     if numeric.shape[1] == 0:
         raise ValueError(f"{path} has no numeric column to read a signal from")

@@ -229,7 +229,9 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         -------
         result : :class:`~sklearn.utils.Bunch`
             ``X`` (one row per beat, columns ``feature_names_``), ``peaks``
-            (the R peak of each row) and ``dropped`` (peaks too near an end).
+            (the R peak of each row), ``dropped`` (peaks too near an end) and
+            ``template_corr`` (each beat's correlation with the record's median
+            beat, see :meth:`RPeakSegmenter.segment`).
         """
         check_is_fitted(self, "estimator_")
         if fs is not None and float(fs) != self.fs_:
@@ -254,7 +256,8 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
             )
         result = self.segmenter_.segment(x)
         X = self._features(result.beats, result.rr, np.zeros(len(result.beats), dtype=int))
-        return Bunch(X=X, peaks=result.peaks, dropped=result.dropped)
+        return Bunch(X=X, peaks=result.peaks, dropped=result.dropped,
+                     template_corr=result.template_corr)
 
     def predict_record(self, signal, *, fs=None):
         """Classify every beat of one signal: one row per beat.
@@ -270,9 +273,11 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         -------
         table : pandas.DataFrame
             ``sample`` and ``time_s`` of each R peak, the predicted ``class``,
-            and ``proba_<class>`` for each class when the estimator has
-            ``predict_proba``. Beats too near an end of the signal to cut are
-            not rows.
+            ``proba_<class>`` for each class when the estimator has
+            ``predict_proba``, and ``template_corr``, how alike the beat is to
+            the record's median beat (low for all rows when the "beats" are
+            detections in noise). Beats too near an end of the signal to cut
+            are not rows.
         """
         import pandas as pd
 
@@ -284,6 +289,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
             if hasattr(self.estimator_, "predict_proba"):
                 for label in self.classes_:
                     table[f"proba_{label}"] = pd.Series(dtype=float)
+            table["template_corr"] = pd.Series(dtype=float)
             return table
         if hasattr(self.estimator_, "predict_proba"):
             proba = self.estimator_.predict_proba(features.X)
@@ -292,6 +298,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
                 table[f"proba_{label}"] = proba[:, k]
         else:
             table["class"] = self.estimator_.predict(features.X)
+        table["template_corr"] = features.template_corr
         return table
 
     def get_metadata_routing(self):

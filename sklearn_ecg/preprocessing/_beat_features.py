@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ..utils import extra_column_indices, resample_rows
+from ..utils._signal import template_correlation
 
 _MORPHOLOGY_NAMES = (
     "r_amplitude", "q_amplitude", "s_amplitude", "qrs_width", "qrs_energy",
@@ -209,7 +210,7 @@ class BeatFeatureExtractor(TransformerMixin, BaseEstimator):
                 for k, measured in enumerate(own):
                     values = measured[rows, :n_morph]
                     rel[k][rows, :n_morph] = values - np.median(values, axis=0)
-                    rel[k][rows, n_morph] = _template_corr(beats[rows, :, k])
+                    rel[k][rows, n_morph] = template_correlation(beats[rows, :, k])
             parts += rel
         return np.hstack(parts)
 
@@ -311,11 +312,3 @@ def _split_beats(X, extra_indices, beat_shape):
     beats = X[:, beat_columns].reshape(len(X), beat_shape[1], beat_shape[0]).transpose(0, 2, 1)
     return beats, X[:, extra_indices]
 
-
-def _template_corr(beats):
-    """Pearson correlation of each beat with the median beat of ``beats``."""
-    template = np.median(beats, axis=0)
-    a = beats - beats.mean(axis=1, keepdims=True)
-    b = template - template.mean()
-    norm = np.linalg.norm(a, axis=1) * np.linalg.norm(b)
-    return np.divide(a @ b, norm, out=np.zeros(len(beats)), where=norm > 0)

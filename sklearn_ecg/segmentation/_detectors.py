@@ -343,8 +343,13 @@ def _detect_in_chunks(signal, fs, detector, refine, chunk_duration):
 
     if detector == "fast_pan_tompkins":
         state = _PanTompkins(fs)
+        low, high = np.inf, -np.inf
         for start, stop, lo, hi in spans:
-            state.feed(*_pan_tompkins_features(read(lo, hi), fs), offset=lo, stop=stop)
+            x = read(lo, hi)
+            low, high = min(low, x.min()), max(high, x.max())
+            state.feed(*_pan_tompkins_features(x, fs), offset=lo, stop=stop)
+        if low == high:
+            return np.empty(0, dtype=np.int64)  # a flat signal, as in one pass
         found = state.peaks()
         if not refine or found.size == 0:
             return found

@@ -1,5 +1,6 @@
 """RPeakSegmenter: R-peak detection and beat segmentation as a scikit-learn transformer."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,6 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ..utils import beat_feature_names, check_peaks
+from ..utils._signal import template_correlation
 from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
 from ._beats import beat_windows, rr_features, window_bounds
 from ._detectors import DETECTORS, detect_r_peaks
@@ -60,6 +62,11 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         ``dropped``), ``"pad"`` keeps it, filling the missing samples with the
         signal's first or last sample, so that every window stays aligned on
         its R peak.
+    no_beat : {"warn", "nan", "raise"}, default="warn"
+        What :meth:`transform` does with a window that yields no median beat
+        (see Notes): ``"warn"`` gives its NaN row and warns, naming the rows;
+        ``"nan"`` gives the NaN row silently (you drop or impute them);
+        ``"raise"`` raises a ValueError naming the rows.
     chunk_duration : float, default=None
         Detect and cut in stretches of this many seconds (each read with
         :data:`~sklearn_ecg.segmentation.CHUNK_OVERLAP` seconds of signal on
@@ -100,8 +107,14 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
       describing the rhythm.
 
     The NaNs say "no beat here" explicitly; drop those rows
-    (``np.isnan(Xt).any(axis=1)``) or impute them before an estimator that
-    rejects NaN.
+    (``np.isnan(Xt[:, :beat_length_]).any(axis=1)``) or impute them before an
+    estimator that rejects NaN; ``no_beat`` says whether you are warned.
+
+    Every detector finds "R peaks" in noise. :meth:`segment` therefore also
+    measures how alike the beats are: ``template_corr``, each beat's
+    correlation with the median beat (above 0.9 for most beats of clean
+    records; near 0.1 for white noise), and ``plausible_rr``, the share of
+    intervals between 0.24 and 2 s (30 to 250 beats per minute).
 
     Examples
     --------
@@ -129,6 +142,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         "n_samples": [Interval(Integral, 1, None, closed="left"), None],
         "rr_features": ["boolean"],
         "edge": [StrOptions({"drop", "pad"})],
+        "no_beat": [StrOptions({"warn", "nan", "raise"})],
         "chunk_duration": [Interval(Real, 0, None, closed="neither"), None],
     }
 
@@ -141,6 +155,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         n_samples=None,
         rr_features=True,
         edge="drop",
+        no_beat="warn",
         chunk_duration=None,
     ):
         self.fs = fs
@@ -150,6 +165,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         self.n_samples = n_samples
         self.rr_features = rr_features
         self.edge = edge
+        self.no_beat = no_beat
         self.chunk_duration = chunk_duration
 
     def _beat_length(self):
@@ -258,7 +274,12 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             - ``dropped`` : the peaks left out because their window ran past an
               end of the signal (``edge="drop"``);
             - ``detected`` : all peaks, ``peaks`` and ``dropped`` together, sorted;
-            - ``feature_names`` : names of the columns of ``np.hstack([beats, rr])``.
+            - ``feature_names`` : names of the columns of ``np.hstack([beats, rr])``;
+            - ``template_corr`` : each beat's correlation with the median beat
+              (of the first lead; 0 for a flat beat);
+            - ``plausible_rr`` : the share of intervals between detected peaks
+              that lie between 0.24 and 2 s (NaN without an interval). Low
+              values of both say the detections are not heartbeats (noise).
         """
         self._validate_params()
         length = self._beat_length()
@@ -281,9 +302,14 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         beats, kept = self._cut_in_chunks(x, peaks) if chunked else self._cut(x, peaks)
         rr = rr_features(peaks, self.fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
         names = beat_feature_names(length) + (list(RR_FEATURE_NAMES) if self.rr_features else [])
+        intervals = np.diff(peaks) / self.fs
+        plausible = float(np.mean((intervals >= 0.24) & (intervals <= 2.0))) if intervals.size \
+            else float("nan")
         return Bunch(
             beats=beats, rr=rr, peaks=peaks[kept], dropped=peaks[~kept], detected=peaks,
             feature_names=np.asarray(names, dtype=object),
+            template_corr=template_correlation(beats if beats.ndim == 2 else beats[:, :, 0]),
+            plausible_rr=plausible,
         )
 
     def transform(self, X):
@@ -321,6 +347,21 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
                     Xt[i, self.beat_length_ + 2] = rr.std()
                 if rr.size > 1:
                     Xt[i, self.beat_length_ + 3] = np.sqrt(np.mean(np.diff(rr) ** 2))
+        empty = np.flatnonzero(np.isnan(Xt[:, : self.beat_length_]).any(axis=1))
+        if empty.size and self.no_beat != "nan":
+            rows = ", ".join(map(str, empty[:10])) + (" ..." if empty.size > 10 else "")
+            message = (
+                f"{empty.size} of {len(X)} windows yield no beat to take the median of "
+                f"(rows {rows}): flat, too short, or with every beat too near an end"
+            )
+            if self.no_beat == "raise":
+                raise ValueError(f"X: {message}; set no_beat='nan' to get NaN rows instead")
+            warnings.warn(
+                f"{message}; their median beat is NaN: drop those rows "
+                "(np.isnan(Xt[:, :beat_length_]).any(axis=1)) or impute them, or set "
+                "no_beat='nan' to silence this or 'raise' to refuse such windows",
+                UserWarning, stacklevel=2,
+            )
         return Xt
 
     def get_feature_names_out(self, input_features=None):
@@ -348,3 +389,4 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64"]
         return tags
+

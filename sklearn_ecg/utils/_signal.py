@@ -73,6 +73,25 @@ def fill_gaps(signal, name="signal"):
     return signal, int(missing.sum())
 
 
+def template_correlation(beats):
+    """Pearson correlation of each beat with the median beat of ``beats``.
+
+    Parameters
+    ----------
+    beats : ndarray of shape (n_beats, n_samples)
+
+    Returns
+    -------
+    corr : ndarray of shape (n_beats,)
+        In [-1, 1]; 0 for a flat beat (or a flat median beat).
+    """
+    template = np.median(beats, axis=0) if len(beats) else np.zeros(beats.shape[1:])
+    a = beats - beats.mean(axis=1, keepdims=True)
+    b = template - template.mean()
+    norm = np.linalg.norm(a, axis=1) * np.linalg.norm(b)
+    return np.divide(a @ b, norm, out=np.zeros(len(beats)), where=norm > 0)
+
+
 def beat_feature_names(n_samples):
     """Column names of a beat: ``beat_000``, ``beat_001``, … zero-padded to one width.
 
