@@ -26,6 +26,10 @@ def _say(message):
     print(message, flush=True)
 
 
+def _say_err(message):
+    print(message, file=sys.stderr, flush=True)
+
+
 def _check_fs_option(fs):
     """``--fs`` as a float, or None; one clear error for zero, negative or NaN."""
     if fs is None:
@@ -35,23 +39,17 @@ def _check_fs_option(fs):
     return float(fs)
 
 
-def _fill_gaps(signal, source):
-    """Bridge missing samples by linear interpolation, saying how many."""
-    from .utils import fill_gaps
-
-    signal, n_filled = fill_gaps(signal, source)
-    if n_filled:
-        _say(f"{source}: {n_filled} missing samples filled by linear interpolation")
-    return signal
-
-
-def _read_signal(path, *, lead=None, column=None, fs=None):
-    """One lead of a WFDB record or one column of a CSV file, gaps filled, with its rate."""
+def _read_signal(path, *, lead=None, column=None, fs=None, say=_say):
+    """One lead of a WFDB record or one column of a CSV file, gaps filled (and said)."""
     from .datasets._signal_file import _read_signal as read
+    from .utils import fill_gaps
 
     fs = _check_fs_option(fs)
     rec = read(path, lead=lead, column=column, fs=fs, options=("--lead", "--column", "--fs"))
-    return _fill_gaps(rec.signal, rec.record), rec.fs, rec.lead
+    rec.signal, n_filled = fill_gaps(rec.signal, rec.record)
+    if n_filled:
+        say(f"{rec.record}: {n_filled} missing samples filled by linear interpolation")
+    return rec
 
 
 def _segmenter(args, fs):
@@ -63,40 +61,60 @@ def _segmenter(args, fs):
     )
 
 
+def _inputs(args):
+    from .pipeline._batch import _expand_inputs
+
+    return _expand_inputs(args.inputs)
+
+
 def _cmd_detect(args):
-    signal, fs, lead = _read_signal(args.input, lead=args.lead, column=args.column, fs=args.fs)
-    from .segmentation import detect_r_peaks
+    import pandas as pd
 
-    start = time.perf_counter()
-    peaks = detect_r_peaks(signal, fs, args.detector)
-    elapsed = time.perf_counter() - start
-    lines = ["sample,time_s"] + [f"{p},{p / fs:.4f}" for p in peaks]
-    _write_text(args.output, "\n".join(lines) + "\n")
-    if len(peaks) > 1:
-        rate = f"mean heart rate {60 * (len(peaks) - 1) / ((peaks[-1] - peaks[0]) / fs):.0f} bpm"
-    else:
-        rate = "no heart rate: fewer than two R peaks"
-    _say(f"{len(peaks)} R peaks in {lead} ({len(signal) / fs:.1f} s, {rate}) "
-         f"found by {args.detector} in {elapsed:.2f} s")
-    if len(peaks) > 1:
-        from .segmentation import RPeakSegmenter
+    from .segmentation import RPeakSegmenter, detect_r_peaks
 
-        cut = RPeakSegmenter(fs=fs, edge="pad").segment(signal, peaks=peaks)
-        alike = float(np.median(cut.template_corr))
-        # White noise gives about 0.1 and 70 %; every record of MIT-BIH DS1 and
-        # ECG-ID (26 and 227 records of the data home) is above one bound or the other.
-        verdict = "; these detections look like noise, not heartbeats" if (
-            alike < 0.3 and cut.plausible_rr < 0.85) else ""
-        _say(f"signal quality: beats' median correlation with their median beat {alike:.2f}, "
-             f"{100 * cut.plausible_rr:.0f}% of intervals between 0.24 and 2 s{verdict}")
+    inputs = _inputs(args)
+    # With the peaks on standard output, what is said goes to standard error.
+    say = _say if args.output is not None else _say_err
+    progress = _Progress(len(inputs), unit="R peaks") if len(inputs) > 1 else None
+    tables = []
+    for path in inputs:
+        rec = _read_signal(path, lead=args.lead, column=args.column, fs=args.fs, say=say)
+        signal, fs = rec.signal, rec.fs
+        start = time.perf_counter()
+        peaks = detect_r_peaks(signal, fs, args.detector)
+        elapsed = time.perf_counter() - start
+        table = pd.DataFrame({"sample": peaks, "time_s": peaks / fs})
+        if len(inputs) > 1:
+            table.insert(0, "record", rec.record)
+        tables.append(table)
+        if len(peaks) > 1:
+            rate = f"mean heart rate {60 * (len(peaks) - 1) / ((peaks[-1] - peaks[0]) / fs):.0f} bpm"
+        else:
+            rate = "no heart rate: fewer than two R peaks"
+        say(f"{len(peaks)} R peaks in {rec.record} {rec.lead} ({len(signal) / fs:.1f} s, {rate}) "
+            f"found by {args.detector} in {elapsed:.2f} s")
+        if len(peaks) > 1:
+            cut = RPeakSegmenter(fs=fs, edge="pad").segment(signal, peaks=peaks)
+            alike = float(np.median(cut.template_corr))
+            # White noise gives about 0.1 and 70 %; every record of MIT-BIH DS1 and
+            # ECG-ID (26 and 227 records of the data home) is above one bound or the other.
+            verdict = "; these detections look like noise, not heartbeats" if (
+                alike < 0.3 and cut.plausible_rr < 0.85) else ""
+            say(f"signal quality: beats' median correlation with their median beat {alike:.2f}, "
+                f"{100 * cut.plausible_rr:.0f}% of intervals between 0.24 and 2 s{verdict}")
+        if progress is not None:
+            progress.step(rec.record, len(peaks))
+    table = pd.concat(tables, ignore_index=True)
+    _write_text(args.output, table.to_csv(index=False, float_format="%.4f"), say=say)
 
 
-def _write_text(output, text):
+def _write_text(output, text, say=_say):
     if output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()
     else:
         Path(output).write_text(text)
-        _say(f"wrote {output}")
+        say(f"wrote {output}")
 
 
 def _beat_labels(path, peaks, fs, n_samples):
@@ -123,30 +141,61 @@ def _beat_labels(path, peaks, fs, n_samples):
 
 
 def _cmd_segment(args):
+    import pandas as pd
+
     if Path(args.output).suffix not in (".csv", ".npz"):
         raise ValueError(f"--output must end in .csv or .npz, got {Path(args.output).name}")
-    signal, fs, lead = _read_signal(args.input, lead=args.lead, column=args.column, fs=args.fs)
-    result = _segmenter(args, fs).segment(signal)
-    labels = _beat_labels(args.input, result.peaks, fs, len(signal))
+    inputs = _inputs(args)
+    progress = _Progress(len(inputs)) if len(inputs) > 1 else None
+    parts = []
+    for path in inputs:
+        rec = _read_signal(path, lead=args.lead, column=args.column, fs=args.fs)
+        result = _segmenter(args, rec.fs).segment(rec.signal)
+        labels = _beat_labels(path, result.peaks, rec.fs, len(rec.signal))
+        if parts and result.beats.shape[1] != parts[0][1].beats.shape[1]:
+            raise ValueError(
+                f"{rec.record} gives beats of {result.beats.shape[1]} samples, "
+                f"{parts[0][0].record} of {parts[0][1].beats.shape[1]} (other sampling rates): "
+                "give --n-samples to resample them all to one length"
+            )
+        parts.append((rec, result, labels))
+        described = "" if labels is None else (
+            f", labelled from the annotations ({int((labels != '').sum())} matched)")
+        _say(f"{len(result.beats)} beats of {rec.record} {rec.lead}{described} "
+             f"({len(result.dropped)} too near an end of the signal left out)")
+        if progress is not None:
+            progress.step(rec.record, len(result.beats))
+    several = len(parts) > 1
+    labelled = any(labels is not None for _, _, labels in parts)
+    # Records without annotations have no label ("") in a table of several.
+    all_labels = np.concatenate([
+        labels if labels is not None else np.full(len(result.peaks), "", dtype=object)
+        for _, result, labels in parts]) if labelled else None
+    records = np.concatenate([np.full(len(result.peaks), rec.record, dtype=object)
+                              for rec, result, _ in parts])
+    beats = np.concatenate([result.beats for _, result, _ in parts])
+    rr = np.concatenate([result.rr for _, result, _ in parts])
+    peaks = np.concatenate([result.peaks for _, result, _ in parts])
+    names = parts[0][1].feature_names
     output = Path(args.output)
     if output.suffix == ".npz":
-        extra = {} if labels is None else {"labels": labels.astype(str)}
-        np.savez_compressed(output, X=result.beats, rr=result.rr, peaks=result.peaks,
-                            feature_names=result.feature_names.astype(str), fs=fs, **extra)
+        extra = {} if all_labels is None else {"labels": all_labels.astype(str)}
+        if several:
+            extra["records"] = records.astype(str)
+        np.savez_compressed(output, X=beats, rr=rr, peaks=peaks,
+                            feature_names=names.astype(str),
+                            fs=np.array([rec.fs for rec, _, _ in parts]) if several
+                            else parts[0][0].fs, **extra)
     else:
-        import pandas as pd
-
-        table = pd.DataFrame(np.hstack([result.beats, result.rr]),
-                             columns=list(result.feature_names))
-        table.insert(0, "sample", result.peaks)
-        if labels is not None:
+        table = pd.DataFrame(np.hstack([beats, rr]), columns=list(names))
+        table.insert(0, "sample", peaks)
+        if all_labels is not None:
             # The annotated AAMI class of each beat, empty for a detection no beat matches.
-            table.insert(1, "label", labels)
+            table.insert(1, "label", all_labels)
+        if several:
+            table.insert(0, "record", records)
         table.to_csv(output, index=False, float_format="%.6g")
-    described = "" if labels is None else (
-        f", labelled from the annotations ({int((labels != '').sum())} matched)")
-    _say(f"{len(result.beats)} beats of {lead} written to {output}{described} "
-         f"({len(result.dropped)} too near an end of the signal left out)")
+    _say(f"{len(beats)} beats written to {output}")
 
 
 # -- predict -------------------------------------------------------------------
@@ -182,18 +231,25 @@ def _load_record_model(path):
 class _Progress:
     """A one-line progress bar on standard error (a line per record when not a terminal)."""
 
-    def __init__(self, total):
-        self.total, self.beats, self.start = total, 0, time.perf_counter()
+    def __init__(self, total, unit="beats"):
+        self.total, self.unit, self.count, self.done = total, unit, 0, 0
+        self.start = time.perf_counter()
         self.tty = sys.stderr.isatty()
 
     def __call__(self, done, total, table):
-        self.beats += len(table)
+        """The progress callback of ``predict_records``."""
+        name = table["record"].iloc[0] if len(table) else "a record without beats"
+        self.step(name, len(table))
+
+    def step(self, name, count):
+        self.done += 1
+        self.count += count
         width = 24
-        bar = "#" * (width * done // total) + "-" * (width - width * done // total)
-        name = table["record"].iloc[0] if len(table) else "?"
-        line = (f"[{bar}] {done}/{total} records, {self.beats} beats "
-                f"({time.perf_counter() - self.start:.1f} s; last {name})")
-        sys.stderr.write(("\r" + line + ("\n" if done == total else "")) if self.tty else line + "\n")
+        filled = width * self.done // self.total
+        line = (f"[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} records, "
+                f"{self.count} {self.unit} ({time.perf_counter() - self.start:.1f} s; last {name})")
+        end = "\n" if self.done == self.total else ""
+        sys.stderr.write(("\r" + line + end) if self.tty else line + "\n")
         sys.stderr.flush()
 
 
@@ -850,7 +906,9 @@ def _parser():
         ("segment", _cmd_segment, "write the beats and RR features of a WFDB record or CSV file"),
     ]:
         cmd = sub.add_parser(name, help=text, description=text)
-        cmd.add_argument("input", help="a WFDB record (path with or without .hea) or a CSV file")
+        cmd.add_argument("inputs", nargs="+", metavar="RECORD",
+                         help="WFDB records (path with or without .hea), CSV files or folders of "
+                              "them; several give one table with a record column")
         cmd.add_argument("--lead", help="WFDB signal name (default MLII if present, else the first)")
         cmd.add_argument("--column", help="CSV column (default the first numeric one)")
         cmd.add_argument("--fs", type=float, help="sampling frequency in Hz (required for a CSV "

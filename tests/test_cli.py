@@ -329,3 +329,30 @@ def test_detect_says_when_its_detections_look_like_noise(tmp_path, capsys):
                  "--output", str(tmp_path / "q.csv")]) == 0
     out = capsys.readouterr().out
     assert "signal quality: beats' median correlation" in out and "noise" not in out
+
+
+def test_detect_and_segment_take_several_records_and_folders(tmp_path, capsys):
+    folder = get_sample_home() / "mitdb"
+    peaks = tmp_path / "peaks.csv"
+    assert main(["detect", str(folder / "101"), str(folder / "208.hea"),
+                 "--output", str(peaks)]) == 0
+    table = pd.read_csv(peaks, dtype={"record": str})
+    assert table.columns.tolist() == ["record", "sample", "time_s"]
+    assert table["record"].unique().tolist() == ["101", "208"]
+    one = tmp_path / "one.csv"
+    assert main(["detect", str(folder / "208"), "--output", str(one)]) == 0
+    assert np.array_equal(pd.read_csv(one)["sample"], table.loc[table["record"] == "208", "sample"])
+    assert "2/2 records" in capsys.readouterr().err  # the progress bar
+    beats = tmp_path / "beats.npz"
+    assert main(["segment", str(folder), "--n-samples", "64", "--output", str(beats)]) == 0
+    saved = np.load(beats)
+    assert sorted(set(saved["records"])) == ["101", "119", "124", "201", "207", "208", "209", "223"]
+    assert saved["X"].shape == (len(saved["records"]), 64) == (len(saved["labels"]), 64)
+
+
+def test_detect_to_standard_output_keeps_its_messages_on_standard_error(capsys):
+    assert main(["detect", str(get_sample_home() / "mitdb" / "208")]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "sample,time_s" and all(re.fullmatch(r"\d+,\d+\.\d{4}", l) for l in lines[1:])
+    assert "R peaks in 208 MLII" in captured.err

@@ -729,3 +729,18 @@ def test_every_bundled_record_passes_the_file_checks():
 
     for path in sorted((get_sample_home() / "mitdb").glob("*.hea")):
         assert read_signal(path.with_suffix("")).signal.size > 0
+
+
+def test_reading_records_raises_no_warning_from_inside_wfdb():
+    # wfdb calls pandas in ways pandas deprecates, at import and in rdann.
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings\nwarnings.simplefilter('error')\n"
+        "from sklearn_ecg.datasets import get_sample_home, read_mitdb_record, read_signal\n"
+        "read_mitdb_record('208', data_home=get_sample_home())\n"
+        "read_signal(get_sample_home() / 'mitdb' / '208')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -12,7 +12,9 @@ Readers find it through an argument, else the environment variable
 a path of its own except the bundled sample (see :func:`get_sample_home`).
 """
 
+import contextlib
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +122,22 @@ def _missing_message(problem, folder, *, url, fetch):
 
 # -- reading WFDB files, with errors that name the file ----------------------------
 
+
+@contextlib.contextmanager
+def quiet_wfdb():
+    """Import and call wfdb without the deprecation warnings it raises from inside.
+
+    wfdb 4 calls pandas in ways pandas deprecates (``set_index(inplace=True)``,
+    at import and in ``rdann``): warnings about wfdb's code that a user can do
+    nothing about. Only warnings raised from wfdb's own modules are silenced.
+    """
+    with warnings.catch_warnings():
+        for category in (DeprecationWarning, FutureWarning):
+            warnings.filterwarnings("ignore", category=category, module=r"wfdb(\.|$)")
+        import wfdb
+
+        yield wfdb
+
 # Bytes per sample of the uncompressed WFDB formats (those a size can be checked for).
 _WFDB_BYTES_PER_SAMPLE = {"8": 1, "16": 2, "24": 3, "32": 4, "61": 2, "80": 1, "160": 2,
                           "212": 1.5, "310": 4 / 3, "311": 4 / 3}
@@ -133,13 +151,12 @@ def read_wfdb_header(path):
     a positive length and sampling rate, name formats WFDB knows, and its
     signal files must exist and be long enough for the length it states.
     """
-    import wfdb
-
     hea = Path(f"{path}.hea")
     if not hea.is_file():
         raise FileNotFoundError(f"no WFDB header {hea}")
     try:
-        header = wfdb.rdheader(str(path))
+        with quiet_wfdb() as wfdb:
+            header = wfdb.rdheader(str(path))
     except Exception as exc:  # noqa: BLE001 - wfdb raises many types on bad headers
         raise ValueError(f"{hea} is not a valid WFDB header: {exc}") from None
     if not header.sig_name:
@@ -176,21 +193,19 @@ def read_wfdb_header(path):
 
 def read_wfdb_signals(path, **kwargs):
     """``wfdb.rdrecord`` of a checked record; its errors name the record."""
-    import wfdb
-
     try:
-        return wfdb.rdrecord(str(path), **kwargs)
+        with quiet_wfdb() as wfdb:
+            return wfdb.rdrecord(str(path), **kwargs)
     except Exception as exc:  # noqa: BLE001
         raise ValueError(f"cannot read the signals of WFDB record {path}: {exc}") from None
 
 
 def read_wfdb_annotations(path, extension, sig_len):
     """``wfdb.rdann``, checked: every annotation must lie inside the signal."""
-    import wfdb
-
     ann_file = Path(f"{path}.{extension}")
     try:
-        ann = wfdb.rdann(str(path), extension)
+        with quiet_wfdb() as wfdb:
+            ann = wfdb.rdann(str(path), extension)
     except Exception as exc:  # noqa: BLE001
         raise ValueError(f"{ann_file} is not a valid WFDB annotation file: {exc}") from None
     samples = np.asarray(ann.sample, dtype=np.int64)
