@@ -479,3 +479,14 @@ def test_tensorflow_start_up_lines_stay_off_stderr():
                             check=True, env=env)
     assert "oneDNN" not in result.stderr and "cuda" not in result.stderr.lower()
     assert result.stderr.strip().endswith("end of run")  # stderr itself still works
+
+
+def test_extra_features_that_are_beat_samples_are_not_taken_silently(beats):
+    X, y, _, _ = beats
+    beats_only = X  # 96 beat samples, no RR feature
+    with pytest.warns(UserWarning, match=r"extra_features: column \d+, the first taken as an "
+                                         r"extra feature, continues the beat"):
+        HeartbeatCNNClassifier(extra_features=5, epochs=1, **TINY).fit(beats_only, y)
+    frame = pd.DataFrame(beats_only, columns=[f"beat_{i:03d}" for i in range(beats_only.shape[1])])
+    with pytest.raises(ValueError, match=r"extra_features takes columns \['beat_"):
+        HeartbeatCNNClassifier(extra_features=5, epochs=1, **TINY).fit(frame, y)

@@ -13,6 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..utils import extra_column_indices
+from ..utils._signal import check_extra_columns
 from ._architectures import (
     PretrainedEncoder,
     build_classifier,
@@ -459,6 +460,8 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         elif len(classes) < 2:
             raise ValueError(f"y must hold at least two classes, got one class: {classes.tolist()}")
         extra = self._extra_indices(X)
+        if not refit:
+            check_extra_columns(X, extra, getattr(self, "feature_names_in_", None))
         if X.ndim == 3:
             beat_shape = (X.shape[1], X.shape[2])
         else:

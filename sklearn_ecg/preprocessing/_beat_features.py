@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ..utils import extra_column_indices, resample_rows
-from ..utils._signal import template_correlation
+from ..utils._signal import check_extra_columns, template_correlation
 
 _MORPHOLOGY_NAMES = (
     "r_amplitude", "q_amplitude", "s_amplitude", "qrs_width", "qrs_energy",
@@ -148,6 +148,8 @@ class BeatFeatureExtractor(TransformerMixin, BaseEstimator):
         self.extra_indices_, self.beat_shape_ = _split_spec(
             X, self.extra_features, self.n_leads, getattr(self, "feature_names_in_", None)
         )
+        if X.ndim == 2:
+            check_extra_columns(X, self.extra_indices_, getattr(self, "feature_names_in_", None))
         return self
 
     def fit_transform(self, X, y=None, groups=None):

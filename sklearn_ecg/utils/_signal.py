@@ -204,6 +204,51 @@ def resample_rows(X, n_samples):
     return out[:, :n_samples] + first + (last - first) * t_out
 
 
+def check_extra_columns(X, indices, feature_names=None, name="extra_features"):
+    """Refuse or warn when the columns taken as extra features look like beat samples.
+
+    ``extra_features=5`` on ``X`` that holds only beats would take the beat's
+    last five samples as RR features, silently. Columns named ``beat_...``
+    (a DataFrame of :func:`beat_feature_names`) are refused; in an array, a
+    first extra column that continues the beat (correlation above 0.95 with
+    the beat column before it, over at least 10 rows) is warned about.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, n_columns)
+    indices : ndarray of int
+        The extra columns, as :func:`extra_column_indices` gives them.
+    feature_names : ndarray of str, default=None
+    name : str, default="extra_features"
+    """
+    import warnings
+
+    if indices.size == 0:
+        return
+    if feature_names is not None:
+        named = [str(feature_names[i]) for i in indices if str(feature_names[i]).startswith("beat_")]
+        if named:
+            raise ValueError(
+                f"{name} takes columns {named[:3]}{' ...' if len(named) > 3 else ''} of X, "
+                "which are beat samples: X holds no extra features there; add them "
+                f"(np.hstack([beats, rr])) or set {name}=None"
+            )
+    first = int(indices[0])
+    if first == 0 or (first - 1) in set(indices.tolist()) or X.shape[0] < 10:
+        return
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.corrcoef(np.asarray(X[:, first - 1], dtype=float),
+                           np.asarray(X[:, first], dtype=float))[0, 1]
+    if np.isfinite(corr) and corr > 0.95:
+        warnings.warn(
+            f"{name}: column {first}, the first taken as an extra feature, continues the "
+            f"beat before it (correlation {corr:.2f} with column {first - 1}): does X hold "
+            "the extra features (RR intervals) after the beats? As it is, beat samples are "
+            "used as features",
+            UserWarning, stacklevel=3,
+        )
+
+
 def extra_column_indices(spec, n_columns, feature_names=None, name="extra_features"):
     """Positions of the scalar columns (such as RR features) that follow the beats.
 
