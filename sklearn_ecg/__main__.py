@@ -543,11 +543,12 @@ def _demo_beats(demo):
     from .datasets import make_beat_dataset
     from .inspection import BeatsDisplay
     from .pipeline._record import relative_feature_names, relative_morphology
+    from .utils._vocabulary import AAMI_EVALUATION_CLASSES
 
     # The four classes of the AAMI evaluation protocol: Q beats are too rare to learn.
     before, after = 0.25, 0.45
     data = make_beat_dataset(demo.records, peaks=demo.args.detector, before=before, after=after,
-                             n_samples=187, classes=("N", "S", "V", "F"))
+                             n_samples=187, classes=AAMI_EVALUATION_CLASSES)
     data.before, data.after = before, after
     # Each beat's morphology against its own patient's median beat: what makes a beat
     # ectopic is how it differs from that patient's usual beat. Computed per record,

@@ -35,3 +35,15 @@ def test_check_fs(fs):
     with pytest.raises(ValueError, match="fs must be a positive number"):
         check_fs(fs)
     assert check_fs(360) == 360.0
+
+
+def test_one_vocabulary_for_classes_and_limits():
+    from sklearn_ecg import datasets, metrics, segmentation
+    from sklearn_ecg.inspection import _base
+    from sklearn_ecg.segmentation import _detectors
+    from sklearn_ecg.utils import _vocabulary
+
+    assert datasets.AAMI_CLASSES is _vocabulary.AAMI_CLASSES is _base.AAMI_CLASSES
+    assert metrics.AAMI_EVALUATION_CLASSES is _vocabulary.AAMI_EVALUATION_CLASSES
+    assert (segmentation.MIN_FS, segmentation.MIN_DURATION) == (50.0, 0.5)
+    assert (_detectors._MIN_FS, _detectors._MIN_DURATION) == (50.0, 0.5)  # the old names

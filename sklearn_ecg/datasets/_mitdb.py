@@ -17,6 +17,7 @@ from ._base import (
     read_wfdb_header,
     read_wfdb_signals,
 )
+from ..utils._vocabulary import AAMI_CLASSES
 
 MITDB_URL = "https://physionet.org/content/mitdb/1.0.0/"
 
@@ -33,9 +34,7 @@ MITDB_RECORDS = (
 #: The records of patients with a pacemaker, which AAMI EC57 leaves out.
 MITDB_PACED_RECORDS = ("102", "104", "107", "217")
 
-#: The five AAMI EC57 heartbeat classes: normal, supraventricular ectopic,
-#: ventricular ectopic, fusion, unknown.
-AAMI_CLASSES = ("N", "S", "V", "F", "Q")
+# The five AAMI EC57 heartbeat classes live in the library's vocabulary.
 
 #: Beat annotation symbol -> AAMI class. Symbols not in here are not beats.
 BEAT_SYMBOL_TO_AAMI = {

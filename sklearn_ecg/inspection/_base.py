@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ..datasets import AAMI_CLASSES
+from ..utils._vocabulary import AAMI_CLASSES
 from ..utils import check_fs
 
 PLOT_EXTRA = 'pip install "sklearn-ecg[plot]"'

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..preprocessing import OutlierFilter
 from ..segmentation import DETECTORS, detect_r_peaks
-from ..segmentation._detectors import _MIN_DURATION, _MIN_FS
+from ..segmentation import MIN_DURATION, MIN_FS
 from ._base import (
     check_channels,
     check_matplotlib_support,
@@ -129,9 +129,9 @@ def _detect_on_stretches(x, fs, detector):
         Whether any stretch was long enough to look for beats in.
     """
     peaks, rr, searched = [], [], False
-    if fs >= _MIN_FS:
+    if fs >= MIN_FS:
         for start, stop in _nan_free_stretches(~np.isnan(x)):
-            if stop - start < _MIN_DURATION * fs:
+            if stop - start < MIN_DURATION * fs:
                 continue
             searched = True
             found = detect_r_peaks(x[start:stop], fs, detector)
@@ -519,7 +519,7 @@ def write_html_report(
 
     ecg = check_channels(ecg_channels, channels, "ecg_channels")
     peaks_png = ""
-    if ecg and fs >= _MIN_FS:
+    if ecg and fs >= MIN_FS:
         figure = Figure(figsize=(12, 2.0 * len(ecg) + 0.8), layout="constrained")
         axes = figure.subplots(len(ecg), 1, sharex=True, squeeze=False)[:, 0]
         for ax, k in zip(axes, ecg):

@@ -11,8 +11,7 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix, make_scorer
 from sklearn.utils.validation import check_consistent_length
 
-AAMI_EVALUATION_CLASSES = ("N", "S", "V", "F")
-"""Classes of the usual AAMI evaluation: Q beats are too rare to score."""
+from ..utils._vocabulary import AAMI_EVALUATION_CLASSES
 
 
 def _check(y_true, y_pred, classes):

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..segmentation import RPeakSegmenter
 from ..utils import beat_feature_names
-from ..utils._vocabulary import RR_FEATURE_NAMES
+from ..utils._vocabulary import AAMI_EVALUATION_CLASSES, RR_FEATURE_NAMES
 
 _N_RELATIVE = 10  # the 9 relative measurements and template_corr of BeatFeatureExtractor
 
@@ -121,7 +121,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
     }
 
     def __init__(self, estimator, *, segmenter=None, relative_features=False,
-                 classes=("N", "S", "V", "F"), tolerance=0.15):
+                 classes=AAMI_EVALUATION_CLASSES, tolerance=0.15):
         self.estimator = estimator
         self.segmenter = segmenter
         self.relative_features = relative_features

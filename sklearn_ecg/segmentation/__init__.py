@@ -2,13 +2,22 @@
 
 from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
 from ._beats import RUNNING_RR_BEATS, beat_windows, rr_features
-from ._detectors import CHUNK_OVERLAP, DETECTORS, detect_r_peaks, refine_peaks
+from ._detectors import (
+    CHUNK_OVERLAP,
+    DETECTORS,
+    MIN_DURATION,
+    MIN_FS,
+    detect_r_peaks,
+    refine_peaks,
+)
 from ._evaluate import evaluate_detector
 from ._segmenter import RPeakSegmenter
 
 __all__ = [
     "CHUNK_OVERLAP",
     "DETECTORS",
+    "MIN_DURATION",
+    "MIN_FS",
     "RR_FEATURE_NAMES",
     "RPeakSegmenter",
     "RUNNING_RR_BEATS",

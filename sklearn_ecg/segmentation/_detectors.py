@@ -28,11 +28,15 @@ _ECGDETECTORS_METHODS = {
 DETECTORS = ("fast_pan_tompkins",) + tuple(_ECGDETECTORS_METHODS)
 """Names of the available R-peak detectors; the first is the library's default."""
 
-# Shortest signal handed to a detector: anything shorter cannot hold one beat window.
-_MIN_DURATION = 0.5
+MIN_DURATION = 0.5
+"""Seconds of the shortest signal handed to a detector: shorter cannot hold one beat window;
+:func:`detect_r_peaks` finds no peak in it."""
 # The matched filter of py-ecg-detectors ships QRS templates for these rates only.
 _MATCHED_FILTER_RATES = (250.0, 360.0)
-_MIN_FS = 50.0
+MIN_FS = 50.0
+"""Lowest sampling rate (Hz) R-peak detection accepts."""
+# The old private names, for code that imported them.
+_MIN_DURATION, _MIN_FS = MIN_DURATION, MIN_FS
 # How far a detection may be moved to reach the R peak: detectors report peaks up to
 # about 80 ms late, rarely early.
 _REFINE_BEFORE = 0.10
@@ -290,8 +294,8 @@ def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True, chu
     array([ 180,  540,  900, 1260, 1620, 1980, 2340, 2700, 3060, 3420])
     """
     fs = check_fs(fs)
-    if fs < _MIN_FS:
-        raise ValueError(f"fs must be at least {_MIN_FS:g} Hz for R-peak detection, got {fs:g}")
+    if fs < MIN_FS:
+        raise ValueError(f"fs must be at least {MIN_FS:g} Hz for R-peak detection, got {fs:g}")
     check_detector(detector)
     if chunk_duration is not None:
         return _detect_in_chunks(signal, fs, detector, refine, chunk_duration)
@@ -303,7 +307,7 @@ def detect_r_peaks(signal, fs, detector="fast_pan_tompkins", *, refine=True, chu
             "signal contains NaN or infinite values; interpolate or drop missing "
             "samples before detecting R peaks"
         )
-    if x.size < _MIN_DURATION * fs or np.ptp(x) == 0:
+    if x.size < MIN_DURATION * fs or np.ptp(x) == 0:
         return np.empty(0, dtype=np.int64)
     if detector == "fast_pan_tompkins":
         peaks = _fast_pan_tompkins(x, fs)
@@ -325,7 +329,7 @@ def _detect_in_chunks(signal, fs, detector, refine, chunk_duration):
     if np.ndim(signal) != 1:
         raise ValueError(f"signal must be one lead, a 1-D array, got shape {np.shape(signal)}")
     n = len(signal)
-    if n < _MIN_DURATION * fs:
+    if n < MIN_DURATION * fs:
         return np.empty(0, dtype=np.int64)
     core = max(1, int(round(chunk_duration * fs)))
     margin = int(round(CHUNK_OVERLAP * fs))

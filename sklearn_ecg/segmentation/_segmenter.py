@@ -13,7 +13,7 @@ from ..utils import beat_feature_names, check_peaks
 from ..utils._signal import template_correlation
 from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
 from ._beats import beat_windows, rr_features, window_bounds
-from ._detectors import DETECTORS, detect_r_peaks
+from ._detectors import DETECTORS, MIN_FS, detect_r_peaks
 
 
 class RPeakSegmenter(TransformerMixin, BaseEstimator):
@@ -135,7 +135,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "fs": [Interval(Real, 50, None, closed="left")],
+        "fs": [Interval(Real, MIN_FS, None, closed="left")],
         "detector": [StrOptions(set(DETECTORS))],
         "before": [Interval(Real, 0, None, closed="left")],
         "after": [Interval(Real, 0, None, closed="left")],

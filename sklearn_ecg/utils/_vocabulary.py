@@ -1,4 +1,4 @@
-"""The names the whole library shares: RR feature columns.
+"""The names the whole library shares: AAMI beat classes and RR feature columns.
 
 Segmentation writes these columns, datasets return them, preprocessing and the
 estimators recognise them; they are defined once, here, upstream of all of them.
@@ -23,3 +23,11 @@ WINDOW_RR_FEATURE_NAMES = ("n_beats", "rr_mean", "rr_std", "rr_rmssd")
 
 RR_COLUMNS = frozenset(RR_FEATURE_NAMES) | frozenset(WINDOW_RR_FEATURE_NAMES)
 """Every RR column name the library writes, per beat or per window."""
+
+AAMI_CLASSES = ("N", "S", "V", "F", "Q")
+"""The five beat classes of ANSI/AAMI EC57: normal and bundle-branch-block (N),
+supraventricular ectopic (S), ventricular ectopic (V), fusion (F), paced or
+unclassifiable (Q)."""
+
+AAMI_EVALUATION_CLASSES = ("N", "S", "V", "F")
+"""The classes of the AAMI evaluation protocol: Q beats are too rare to learn or score."""
