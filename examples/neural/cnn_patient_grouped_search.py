@@ -16,6 +16,7 @@ how to use the estimator, not how well it classifies (see the benchmarks in the
 README for that).
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -28,7 +29,8 @@ from sklearn_ecg import BeatNormalizer, HeartbeatCNNClassifier, PairGroupKFold
 from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 from sklearn_ecg.metrics import aami_macro_f1_scorer, aami_report
 
-EPOCHS = 4
+# The test suite runs the examples with SKLEARN_ECG_EXAMPLE_EPOCHS=1.
+EPOCHS = int(os.environ.get("SKLEARN_ECG_EXAMPLE_EPOCHS", 4))
 
 data = make_beat_dataset(load_mitdb_sample(), before=0.25, after=0.45,
                          classes=("N", "S", "V", "F"))

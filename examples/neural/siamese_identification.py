@@ -20,6 +20,8 @@ The bundled sample is tiny; ``benchmarks/bench_siamese.py`` runs the same
 comparison on the 60 persons of a full data home with 5 person-disjoint folds.
 """
 
+import os
+
 import numpy as np
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import KNeighborsClassifier
@@ -29,7 +31,8 @@ from sklearn_ecg.datasets import load_ecgid_sample, make_segments
 from sklearn_ecg.metrics import equal_error_rate
 from sklearn_ecg.neural import SiameseSimilarityRegressor
 
-EPOCHS = 15
+# The test suite runs the examples with SKLEARN_ECG_EXAMPLE_EPOCHS=1.
+EPOCHS = int(os.environ.get("SKLEARN_ECG_EXAMPLE_EPOCHS", 15))
 
 # %%
 # Segments: one median beat per 5-s window, z-normalised

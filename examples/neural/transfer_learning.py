@@ -15,13 +15,16 @@ the head learns), and with every layer fine-tuned.
 plain object that ``clone`` copies, so it also works inside ``GridSearchCV``.
 """
 
+import os
+
 import numpy as np
 from sklearn.metrics import balanced_accuracy_score
 
 from sklearn_ecg import BeatNormalizer, HeartbeatCNNClassifier
 from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 
-EPOCHS = 5
+# The test suite runs the examples with SKLEARN_ECG_EXAMPLE_EPOCHS=1.
+EPOCHS = int(os.environ.get("SKLEARN_ECG_EXAMPLE_EPOCHS", 5))
 
 data = make_beat_dataset(load_mitdb_sample(), n_samples=187, classes=("N", "S", "V", "F"))
 X = BeatNormalizer("minmax").fit_transform(data.X)
