@@ -10,7 +10,6 @@ Every input error ends with one line on standard error and exit code 2.
 
 import argparse
 import logging
-import math
 import sys
 import time
 from pathlib import Path
@@ -32,11 +31,9 @@ def _say_err(message):
 
 def _check_fs_option(fs):
     """``--fs`` as a float, or None; one clear error for zero, negative or NaN."""
-    if fs is None:
-        return None
-    if not math.isfinite(fs) or fs <= 0:
-        raise ValueError(f"--fs must be a positive number of samples per second, got {fs:g}")
-    return float(fs)
+    from .utils import check_fs
+
+    return None if fs is None else check_fs(fs, "--fs")
 
 
 def _read_signal(path, *, lead=None, column=None, fs=None, say=_say):
@@ -62,9 +59,18 @@ def _segmenter(args, fs):
 
 
 def _inputs(args):
-    from .pipeline._batch import _expand_inputs
-
-    return _expand_inputs(args.inputs)
+    """The records the inputs name: a folder gives its WFDB records and CSV files."""
+    found = []
+    for path in map(Path, args.inputs):
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix == ".hea"
+                            or p.name.endswith((".csv", ".csv.gz")))
+            if not inside:
+                raise ValueError(f"{path} holds no WFDB record (.hea) or CSV file")
+            found += [p.with_suffix("") if p.suffix == ".hea" else p for p in inside]
+        else:
+            found.append(path)
+    return found
 
 
 def _cmd_detect(args):
@@ -253,21 +259,10 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _read_for_predict(path, *, lead=None, column=None, fs=None):
-    """:func:`~sklearn_ecg.pipeline.read_record_signal`, its errors naming the options."""
-    from .datasets._signal_file import _read_signal as read
-    from .utils import fill_gaps
-
-    rec = read(path, lead=lead, column=column, fs=fs, options=("--lead", "--column", "--fs"))
-    rec.signal, rec.n_filled = fill_gaps(rec.signal, f"record {rec.record}")
-    return rec
-
-
 def _cmd_predict(args):
     import functools
 
     from .pipeline import predict_records
-    from .pipeline._batch import _expand_inputs
     from .utils import set_inference
 
     fs = _check_fs_option(args.fs)
@@ -279,11 +274,12 @@ def _cmd_predict(args):
 
         if importlib.util.find_spec("pyarrow") is None:
             raise ImportError("--output .parquet needs pyarrow: pip install pyarrow")
-    inputs = _expand_inputs(args.inputs)
+    inputs = _inputs(args)
     model = _load_record_model(args.model)
     if args.inference != "saved":
         set_inference(model, args.inference)
-    reader = functools.partial(_read_for_predict, lead=args.lead or model.lead_,
+    # The table goes to standard output or a file; what the reader says, to standard error.
+    reader = functools.partial(_read_signal, say=_say_err, lead=args.lead or model.lead_,
                                column=args.column, fs=fs)
     client = None
     if args.scheduler:

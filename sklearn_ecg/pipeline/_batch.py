@@ -2,7 +2,6 @@
 
 import functools
 import os
-from pathlib import Path
 
 import numpy as np
 
@@ -151,17 +150,3 @@ def set_worker_threads(client, n_threads=1):
 def _thread_settings():
     return {name: os.environ.get(name) for name in _THREAD_VARIABLES}
 
-
-def _expand_inputs(paths):
-    """Files and folders to the records they hold: a folder gives its WFDB headers and CSVs."""
-    found = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix == ".hea"
-                            or p.name.endswith((".csv", ".csv.gz")))
-            if not inside:
-                raise ValueError(f"{path} holds no WFDB record (.hea) or CSV file")
-            found += [p.with_suffix("") if p.suffix == ".hea" else p for p in inside]
-        else:
-            found.append(path)
-    return found

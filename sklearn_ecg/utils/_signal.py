@@ -85,11 +85,22 @@ def template_correlation(beats):
     corr : ndarray of shape (n_beats,)
         In [-1, 1]; 0 for a flat beat (or a flat median beat).
     """
-    template = np.median(beats, axis=0) if len(beats) else np.zeros(beats.shape[1:])
-    a = beats - beats.mean(axis=1, keepdims=True)
+    n, length = beats.shape
+    corr = np.zeros(n)
+    if n == 0:
+        return corr
+    # Column and row blocks: a day of beats (a memory-mapped Holter record, say) is
+    # never copied whole, as np.median and centring the whole array would.
+    template = np.empty(length)
+    for j in range(0, length, 32):
+        template[j:j + 32] = np.median(beats[:, j:j + 32], axis=0)
     b = template - template.mean()
-    norm = np.linalg.norm(a, axis=1) * np.linalg.norm(b)
-    return np.divide(a @ b, norm, out=np.zeros(len(beats)), where=norm > 0)
+    for i in range(0, n, 4096):
+        a = beats[i:i + 4096]
+        a = a - a.mean(axis=1, keepdims=True)
+        norm = np.linalg.norm(a, axis=1) * np.linalg.norm(b)
+        np.divide(a @ b, norm, out=corr[i:i + 4096], where=norm > 0)
+    return corr
 
 
 def beat_feature_names(n_samples):
