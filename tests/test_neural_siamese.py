@@ -204,11 +204,11 @@ def test_bad_input_names_the_argument(pairs, segments):
 
 def test_losses_and_metrics():
     """The contrastive loss is Hadsell's on d = 1 - score; metrics land in history_."""
+    from sklearn_ecg.neural._architectures import siamese_loss
     from sklearn_ecg.neural._keras import import_keras
-    from sklearn_ecg.neural._siamese import _loss
 
     keras = import_keras()
-    loss = _loss(keras, "contrastive", 0.5)
+    loss = siamese_loss(keras, "contrastive", 0.5)
     y_true = np.array([1.0, 1.0, 0.0, 0.0], dtype="float32")
     score = np.array([[0.9], [0.2], [0.9], [0.2]], dtype="float32")
     d = 1 - score[:, 0]

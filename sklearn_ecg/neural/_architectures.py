@@ -1,7 +1,10 @@
-"""Network architectures: the 1-D convolutional beat encoder and the classifier head.
+"""The networks of the Keras estimators, apart from the estimators that train them.
 
-Functions take the ``keras`` module as their first argument so that this module
-itself imports nothing heavy.
+The 1-D convolutional encoder (shared by all three estimators), the dense
+encoder, the classifier, the Siamese scoring head and its losses, the
+contrastive model with its learned positions, and the NT-Xent loss. Functions
+take the ``keras`` module as their first argument, and import TensorFlow inside,
+so that this module itself imports nothing heavy.
 """
 
 from numbers import Integral
@@ -44,6 +47,21 @@ def check_conv_architecture(conv_filters, kernel_size, padding, input_length):
     return kernels
 
 
+def conv_architecture(conv_filters, kernel_size, padding, conv_dropout, input_length):
+    """The checked arguments of :func:`build_conv_encoder`, in plain types.
+
+    This is also the ``architecture`` a :class:`PretrainedEncoder` records, so
+    that an encoder's weights are only handed to an equal encoder.
+    """
+    kernels = check_conv_architecture(conv_filters, kernel_size, padding, input_length)
+    return {
+        "conv_filters": tuple(int(f) for f in conv_filters),
+        "kernel_size": tuple(int(k) for k in kernels),
+        "padding": padding,
+        "conv_dropout": float(conv_dropout),
+    }
+
+
 def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, conv_dropout,
                        global_pooling=True):
     """The beat encoder: blocks of two Conv1D, max-pooling and dropout, then a global max.
@@ -65,6 +83,17 @@ def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, c
             encoder.add(layers.Dropout(conv_dropout))
     if global_pooling:
         encoder.add(layers.GlobalMaxPooling1D())
+    return encoder
+
+
+def build_dense_encoder(keras, input_shape, dense_units):
+    """An encoder of feature vectors: the input flattened, then Dense ReLU layers."""
+    layers = keras.layers
+    encoder = keras.Sequential(name="encoder")
+    encoder.add(keras.Input(shape=input_shape))
+    encoder.add(layers.Flatten())
+    for units in dense_units:
+        encoder.add(layers.Dense(int(units), activation="relu"))
     return encoder
 
 
@@ -109,6 +138,132 @@ def build_classifier(keras, encoder, *, n_extra, dense_units, dense_dropout, n_c
     model = keras.Model(inputs, output)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=objective)
     return model
+
+
+def build_siamese_head(keras, embedding_dim, path_units, merge_units, dropout, bound_output):
+    """The symmetric scoring head on two embeddings (a named sub-model, "head")."""
+    layers = keras.layers
+
+    def path(name):
+        dense = layers.Dense(path_units, name=f"{name}_dense")
+        norm = layers.BatchNormalization(name=f"{name}_norm")
+        drop = layers.Dropout(dropout, name=f"{name}_dropout")
+        relu = layers.Activation("relu", name=f"{name}_relu")
+        return lambda x: relu(drop(norm(dense(x))))
+
+    a = keras.Input(shape=(embedding_dim,), name="embedding_a")
+    b = keras.Input(shape=(embedding_dim,), name="embedding_b")
+    difference = layers.Subtract()([a, b])
+    squared = path("squared_difference")(layers.Multiply()([difference, difference]))
+    product = path("product")(layers.Multiply()([a, b]))
+    concatenated = path("concatenated")
+    both = layers.Average()([
+        concatenated(layers.Concatenate()([a, b])),
+        concatenated(layers.Concatenate()([b, a])),
+    ])
+    merged = layers.Concatenate()([squared, product, both])
+    merged = layers.Dense(merge_units, name="merge_dense")(merged)
+    merged = layers.BatchNormalization(name="merge_norm")(merged)
+    merged = layers.Dropout(dropout, name="merge_dropout")(merged)
+    merged = layers.Activation("relu", name="merge_relu")(merged)
+    output = layers.Dense(1, activation="sigmoid" if bound_output else None, name="score")(merged)
+    return keras.Model([a, b], output, name="head")
+
+
+def siamese_loss(keras, name, margin):
+    """The loss of :class:`~sklearn_ecg.neural.SiameseSimilarityRegressor` named ``name``."""
+    if name == "mse":
+        return "mean_squared_error"
+    if name == "binary_crossentropy":
+        return "binary_crossentropy"
+
+    def contrastive(y_true, y_pred):
+        ops = keras.ops
+        y_true = ops.cast(ops.reshape(y_true, (-1,)), y_pred.dtype)
+        distance = 1.0 - ops.reshape(y_pred, (-1,))
+        # One loss per pair: Keras applies the sample weights and the mean.
+        return (y_true * ops.square(distance)
+                + (1.0 - y_true) * ops.square(ops.maximum(margin - distance, 0.0)))
+
+    return contrastive
+
+
+_POSITIONS_LAYER = []
+
+
+def add_positions(keras):
+    """A layer adding a learned embedding of each time step (made once, when Keras is loaded)."""
+    if not _POSITIONS_LAYER:
+        class AddPositions(keras.layers.Layer):
+            def build(self, input_shape):
+                self.positions = self.add_weight(
+                    shape=tuple(input_shape[1:]), name="positions",
+                    initializer=keras.initializers.RandomNormal(stddev=0.02),
+                )
+
+            def call(self, x):
+                return x + self.positions
+
+        _POSITIONS_LAYER.append(AddPositions)
+    return _POSITIONS_LAYER[0](name="positions")
+
+
+def build_contrastive_model(keras, input_shape, *, encoder, architecture, lstm_units,
+                            attention_heads, attention_layers, embedding_dim, projection_units,
+                            learning_rate):
+    """Segment -> (embedding, projection), with the embedding model as layer ``"embedder"``.
+
+    For ``encoder="cnn"`` the convolutional part is :func:`build_conv_encoder`
+    itself, so that its weights fit
+    :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`.
+    """
+    layers = keras.layers
+    segment = keras.Input(shape=tuple(input_shape), name="segment")
+    conv = build_conv_encoder(keras, tuple(input_shape), **architecture,
+                              global_pooling=encoder == "cnn")
+    features = conv(segment)
+    if encoder == "cnn_lstm":
+        features = layers.LSTM(lstm_units, name="lstm")(features)
+    elif encoder == "cnn_transformer":
+        channels = features.shape[-1]
+        x = add_positions(keras)(features)
+        for i in range(attention_layers):
+            attended = layers.MultiHeadAttention(
+                attention_heads, key_dim=max(1, channels // attention_heads),
+                dropout=architecture["conv_dropout"], name=f"attention_{i}",
+            )(x, x)
+            x = layers.LayerNormalization(name=f"attention_norm_{i}")(layers.Add()([x, attended]))
+            forward = layers.Dense(2 * channels, activation="relu", name=f"feed_forward_{i}")(x)
+            forward = layers.Dense(channels, name=f"feed_forward_out_{i}")(forward)
+            x = layers.LayerNormalization(name=f"feed_forward_norm_{i}")(layers.Add()([x, forward]))
+        features = layers.GlobalAveragePooling1D(name="time_average")(x)
+    if embedding_dim is not None:
+        features = layers.Dense(int(embedding_dim), name="embedding")(features)
+    embedder = keras.Model(segment, features, name="embedder")
+
+    inputs = keras.Input(shape=tuple(input_shape), name="segment")
+    embedding = embedder(inputs)
+    projection = embedding
+    for units in projection_units[:-1]:
+        projection = layers.Dense(units, activation="relu")(projection)
+    projection = layers.Dense(projection_units[-1], name="projection")(projection)
+    model = keras.Model(inputs, [embedding, projection], name="contrastive")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    return model
+
+
+def nt_xent(first, second, temperature):
+    """The NT-Xent loss of two batches of projections, row i of each a positive pair."""
+    import tensorflow as tf
+
+    n = tf.shape(first)[0]
+    z = tf.math.l2_normalize(tf.concat([first, second], axis=0), axis=1)
+    logits = tf.matmul(z, z, transpose_b=True) / temperature
+    # A view is never its own candidate.
+    logits -= 1e9 * tf.eye(2 * n, dtype=logits.dtype)
+    positives = tf.reduce_sum(z[:n] * z[n:], axis=1) / temperature
+    positives = tf.concat([positives, positives], axis=0)
+    return tf.reduce_mean(tf.reduce_logsumexp(logits, axis=1) - positives)
 
 
 class PretrainedEncoder:

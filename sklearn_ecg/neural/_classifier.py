@@ -4,7 +4,7 @@ import copy
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils import check_random_state
@@ -18,13 +18,13 @@ from ._architectures import (
     PretrainedEncoder,
     build_classifier,
     build_conv_encoder,
-    check_conv_architecture,
+    conv_architecture,
 )
 from ._augment import check_augmentations
-from ._keras import KerasEstimatorMixin, import_keras
+from ._keras import BaseKerasEstimator, draw_seed, import_keras
 
 
-class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator):
+class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
     """1-D convolutional heartbeat classifier (Keras), with transfer learning.
 
     The network is the beat classifier of Kachuee et al. (2018) as published
@@ -195,6 +195,8 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
     """
 
     _parameter_constraints: dict = {
+        **BaseKerasEstimator._parameter_constraints,
+        **BaseKerasEstimator._early_stopping_constraints,
         "conv_filters": ["array-like"],
         "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "padding": [StrOptions({"valid", "same"})],
@@ -202,12 +204,6 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         "dense_units": ["array-like"],
         "dense_dropout": [Interval(Real, 0, 1, closed="left")],
         "extra_features": [None, Interval(Integral, 0, None, closed="left"), "array-like"],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 0, None, closed="left")],
         "class_weight": [dict, StrOptions({"balanced", "balanced_sqrt"}), None],
         "loss": [StrOptions({"cross_entropy", "focal"})],
         "augmentations": [None, str, list, tuple, dict],
@@ -215,11 +211,8 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         "adaptation_memory": [Interval(Integral, 0, None, closed="left")],
         "pretrained": "no_validation",
         "freeze_encoder": ["boolean"],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": [Interval(Integral, 0, 2, closed="both")],
-        "inference": [StrOptions({"keras", "numpy"})],
     }
+    _X_axes = "beats, samples[, leads]"
 
     def __init__(
         self,
@@ -337,15 +330,8 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
 
     def _architecture(self, beat_shape=None):
         beat_shape = self.beat_shape_ if beat_shape is None else beat_shape
-        kernels = check_conv_architecture(
-            self.conv_filters, self.kernel_size, self.padding, beat_shape[0]
-        )
-        return {
-            "conv_filters": tuple(int(f) for f in self.conv_filters),
-            "kernel_size": tuple(int(k) for k in kernels),
-            "padding": self.padding,
-            "conv_dropout": float(self.conv_dropout),
-        }
+        return conv_architecture(self.conv_filters, self.kernel_size, self.padding,
+                                 self.conv_dropout, beat_shape[0])
 
     def _build_keras_model(self):
         keras = import_keras()
@@ -428,14 +414,8 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         return self._fit(X, y, sample_weight, groups)
 
     def _fit(self, X, y, sample_weight, groups, *, adapting=False):
-        refit = (self.warm_start or adapting) and self._has_model()
-        if not refit:
-            # A fit that fails leaves the classifier unfitted, never an old
-            # network under new labels.
-            del self.model_
-        X, y = validate_data(self, X, y, reset=not refit, allow_nd=True, dtype="float32")
-        if X.ndim > 3:
-            raise ValueError(f"X must be 2-D or 3-D (beats, samples[, leads]), got shape {X.shape}")
+        # adapt() continues its copy with warm_start=True.
+        X, y, refit = self._start_fit(X, y)
         _check_labels(y)
         check_classification_targets(y)
         if groups is not None:
@@ -524,7 +504,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         """A seeded random sample of at most ``adaptation_memory`` training rows per class."""
         rng = np.random.default_rng(
             None if self.random_state is None
-            else check_random_state(self.random_state).randint(2**31 - 1))
+            else draw_seed(check_random_state(self.random_state)))
         keep = []
         for label in self.classes_:
             rows = np.flatnonzero(y == label)
@@ -638,12 +618,6 @@ class HeartbeatCNNClassifier(ClassifierMixin, KerasEstimatorMixin, BaseEstimator
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.non_deterministic = self.random_state is None
-        return tags
 
 
 def _check_labels(y):

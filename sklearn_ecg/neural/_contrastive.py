@@ -4,35 +4,30 @@ The encoder learns from unlabelled segments: two randomly augmented views of
 each segment are pulled together and pushed away from the views of the other
 segments of the batch (the NT-Xent loss). The views are drawn in NumPy from the
 estimator's own generator, fresh for every batch, and fed to a compiled
-TensorFlow train step; the rest (seeding, pickling by weights, TensorFlow
-imported only when needed) is the Keras base's.
+TensorFlow train step: this training loop overrides the Keras base's ``_train``,
+and the rest (the opening of ``fit``, seeding, pickling by weights, TensorFlow
+imported only when needed) is the base's. The network is built in
+``_architectures``.
 """
 
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    _fit_context,
-)
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._architectures import PretrainedEncoder, build_conv_encoder, check_conv_architecture
-from ._augment import augment, check_augmentations
-from ._keras import (
-    _SEED_MAX,
-    EAGER_MAX_STEPS,
-    KerasEstimatorMixin,
-    import_keras,
-    training_context,
+from ._architectures import (
+    PretrainedEncoder,
+    build_contrastive_model,
+    conv_architecture,
+    nt_xent,
 )
+from ._augment import augment, check_augmentations
+from ._keras import BaseKerasEstimator, draw_seed, import_keras
 
 
-class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, KerasEstimatorMixin,
-                         BaseEstimator):
+class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKerasEstimator):
     """Self-supervised contrastive encoder of ECG segments (SimCLR), for few labels.
 
     ``fit`` learns an encoder from unlabelled segments (beats, or windows of a
@@ -192,6 +187,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
     """
 
     _parameter_constraints: dict = {
+        **BaseKerasEstimator._parameter_constraints,
         "encoder": [StrOptions({"cnn", "cnn_lstm", "cnn_transformer"})],
         "conv_filters": ["array-like"],
         "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
@@ -205,14 +201,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         "augmentations": [str, list, tuple, dict],
         "views": [StrOptions({"augmented", "adjacent_halves"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        # A batch of one segment has no negative.
         "batch_size": [Interval(Integral, 2, None, closed="left")],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": [Interval(Integral, 0, 2, closed="both")],
-        "inference": [StrOptions({"keras", "numpy"})],
     }
+    _X_axes = "segments, samples[, leads]"
 
     def __init__(
         self,
@@ -300,9 +292,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
             ``views="adjacent_halves"``).
         """
         self._validate_params()
-        X = check_array(X, allow_nd=True, dtype="float32", ensure_min_features=1)
-        if X.ndim > 3:
-            raise ValueError(f"X must be 2-D or 3-D (segments, samples[, leads]), got shape {X.shape}")
+        X = self._check_dims(check_array(X, allow_nd=True, dtype="float32", ensure_min_features=1))
         if self.views == "adjacent_halves" and X.shape[1] < 2:
             raise ValueError("views='adjacent_halves' needs segments of at least 2 samples")
         segments = X if X.ndim == 3 else X[:, :, None]
@@ -319,14 +309,8 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         return tuple(beat_shape)
 
     def _architecture(self, input_length):
-        kernels = check_conv_architecture(self.conv_filters, self.kernel_size, self.padding,
-                                          input_length)
-        return {
-            "conv_filters": tuple(int(f) for f in self.conv_filters),
-            "kernel_size": tuple(int(k) for k in kernels),
-            "padding": self.padding,
-            "conv_dropout": float(self.conv_dropout),
-        }
+        return conv_architecture(self.conv_filters, self.kernel_size, self.padding,
+                                 self.conv_dropout, input_length)
 
     def _projection_units(self):
         units = tuple(self.projection_units)
@@ -413,13 +397,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         self : object
             The fitted encoder.
         """
-        refit = self.warm_start and self._has_model()
-        if not refit:
-            # A fit that fails leaves the encoder unfitted, never an old network.
-            del self.model_
-        X = validate_data(self, X, reset=not refit, allow_nd=True, dtype="float32")
-        if X.ndim > 3:
-            raise ValueError(f"X must be 2-D or 3-D (segments, samples[, leads]), got shape {X.shape}")
+        X, _, refit = self._start_fit(X)  # y is ignored, so not validated
         if X.shape[0] < 2:
             raise ValueError(
                 f"X has {X.shape[0]} sample; contrastive training needs at least 2 samples, "
@@ -439,20 +417,34 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         self._projection_units()
         self.beat_shape_ = beat_shape
         self.input_shape_ = self._input_shape(beat_shape)
-        segments = self._segments(X)
-        with training_context(self.random_state) as rng:
-            if refit:
-                model = self.model_
-            else:
-                model = self._build_keras_model()
-                self.history_ = {"loss": []}
-                # The views' own generator, seeded under the training context.
-                self._views_rng = np.random.default_rng(rng.randint(_SEED_MAX))
-            losses = _train(self, model, segments, self._views_rng)
-        self.model_ = model
-        self.history_["loss"].extend(losses)
-        self.n_epochs_ = len(self.history_["loss"])
-        return self
+        return self._fit_keras(self._segments(X))
+
+    def _train(self, model, segments, targets, rng, *, new_model):
+        """Run ``epochs`` epochs over ``segments``; return the mean loss of each.
+
+        The views come from the estimator's own generator, seeded from ``rng``
+        with a new network and kept with it, so that a warm start continues it.
+        """
+        if new_model:
+            self._views_rng = np.random.default_rng(draw_seed(rng))
+        views_rng = self._views_rng
+        n = len(segments)
+        # Batches of nearly equal size (never a last batch of one segment, which has
+        # no negative), with fresh views for each.
+        n_batches = -(-n // min(self.batch_size, n))
+        step = make_train_step(model, self.temperature,
+                               compiled=not self._runs_eagerly(n_batches))
+        n_before = len(self.history_.get("loss", []))
+        losses = []
+        for epoch in range(self.epochs):
+            total = 0.0
+            for index in np.array_split(views_rng.permutation(n), n_batches):
+                first, second = self._draw_views(segments[index], views_rng)
+                total += float(step(first, second)) * len(index)
+            losses.append(total / n)
+            if self.verbose:
+                print(f"epoch {n_before + epoch + 1}: loss {losses[-1]:.4f}")
+        return {"loss": losses}
 
     def transform(self, X):
         """Embed each segment.
@@ -487,48 +479,6 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Kera
         embedder = self.model_.get_layer("embedder")
         return np.asarray(embedder(segments, training=False), dtype=np.float64)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.non_deterministic = self.random_state is None
-        return tags
-
-
-
-def _train(estimator, model, segments, rng):
-    """Run ``estimator.epochs`` epochs over ``segments``; return the mean loss of each."""
-    n = len(segments)
-    # Batches of nearly equal size (never a last batch of one segment, which has
-    # no negative), with fresh views for each.
-    n_batches = -(-n // min(estimator.batch_size, n))
-    # As in KerasEstimatorMixin: a fit of a few steps runs eagerly.
-    compiled = estimator.epochs * n_batches > EAGER_MAX_STEPS
-    step = make_train_step(model, estimator.temperature, compiled=compiled)
-    losses = []
-    for epoch in range(estimator.epochs):
-        total = 0.0
-        for index in np.array_split(rng.permutation(n), n_batches):
-            first, second = estimator._draw_views(segments[index], rng)
-            total += float(step(first, second)) * len(index)
-        losses.append(total / n)
-        if estimator.verbose:
-            print(f"epoch {len(estimator.history_['loss']) + epoch + 1}: loss {losses[-1]:.4f}")
-    return losses
-
-
-def nt_xent(first, second, temperature):
-    """The NT-Xent loss of two batches of projections, row i of each a positive pair."""
-    import tensorflow as tf
-
-    n = tf.shape(first)[0]
-    z = tf.math.l2_normalize(tf.concat([first, second], axis=0), axis=1)
-    logits = tf.matmul(z, z, transpose_b=True) / temperature
-    # A view is never its own candidate.
-    logits -= 1e9 * tf.eye(2 * n, dtype=logits.dtype)
-    positives = tf.reduce_sum(z[:n] * z[n:], axis=1) / temperature
-    positives = tf.concat([positives, positives], axis=0)
-    return tf.reduce_mean(tf.reduce_logsumexp(logits, axis=1) - positives)
-
 
 def make_train_step(model, temperature, compiled=True):
     """One training step: both views through the network, NT-Xent, one Adam update.
@@ -555,67 +505,3 @@ def make_train_step(model, temperature, compiled=True):
     if not compiled:
         return lambda first, second: step(tf.constant(first), tf.constant(second))
     return tf.function(step, input_signature=[spec, spec])
-
-
-_POSITIONS_LAYER = []
-
-
-def _add_positions(keras):
-    """A layer adding a learned embedding of each time step (made once, when Keras is loaded)."""
-    if not _POSITIONS_LAYER:
-        class AddPositions(keras.layers.Layer):
-            def build(self, input_shape):
-                self.positions = self.add_weight(
-                    shape=tuple(input_shape[1:]), name="positions",
-                    initializer=keras.initializers.RandomNormal(stddev=0.02),
-                )
-
-            def call(self, x):
-                return x + self.positions
-
-        _POSITIONS_LAYER.append(AddPositions)
-    return _POSITIONS_LAYER[0](name="positions")
-
-
-def build_contrastive_model(keras, input_shape, *, encoder, architecture, lstm_units,
-                            attention_heads, attention_layers, embedding_dim, projection_units,
-                            learning_rate):
-    """Segment -> (embedding, projection), with the embedding model as layer ``"embedder"``.
-
-    For ``encoder="cnn"`` the convolutional part is
-    :func:`~sklearn_ecg.neural._architectures.build_conv_encoder` itself, so that
-    its weights fit :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`.
-    """
-    layers = keras.layers
-    segment = keras.Input(shape=tuple(input_shape), name="segment")
-    conv = build_conv_encoder(keras, tuple(input_shape), **architecture,
-                              global_pooling=encoder == "cnn")
-    features = conv(segment)
-    if encoder == "cnn_lstm":
-        features = layers.LSTM(lstm_units, name="lstm")(features)
-    elif encoder == "cnn_transformer":
-        channels = features.shape[-1]
-        x = _add_positions(keras)(features)
-        for i in range(attention_layers):
-            attended = layers.MultiHeadAttention(
-                attention_heads, key_dim=max(1, channels // attention_heads),
-                dropout=architecture["conv_dropout"], name=f"attention_{i}",
-            )(x, x)
-            x = layers.LayerNormalization(name=f"attention_norm_{i}")(layers.Add()([x, attended]))
-            forward = layers.Dense(2 * channels, activation="relu", name=f"feed_forward_{i}")(x)
-            forward = layers.Dense(channels, name=f"feed_forward_out_{i}")(forward)
-            x = layers.LayerNormalization(name=f"feed_forward_norm_{i}")(layers.Add()([x, forward]))
-        features = layers.GlobalAveragePooling1D(name="time_average")(x)
-    if embedding_dim is not None:
-        features = layers.Dense(int(embedding_dim), name="embedding")(features)
-    embedder = keras.Model(segment, features, name="embedder")
-
-    inputs = keras.Input(shape=tuple(input_shape), name="segment")
-    embedding = embedder(inputs)
-    projection = embedding
-    for units in projection_units[:-1]:
-        projection = layers.Dense(units, activation="relu")(projection)
-    projection = layers.Dense(projection_units[-1], name="projection")(projection)
-    model = keras.Model(inputs, [embedding, projection], name="contrastive")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
-    return model

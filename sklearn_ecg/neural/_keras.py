@@ -4,6 +4,12 @@ TensorFlow takes seconds to import, so nothing here imports it at module level:
 Keras is imported when a model is built, trained, used or unpickled. The base
 gives every Keras-backed estimator the same behaviour:
 
+- the constraints of the training parameters they share, the opening of
+  ``fit`` (warm-start reset, ``validate_data``, shape checks), the tags, the
+  choice between eager and compiled training, and the training itself as a
+  hook, ``_train``, whose default is Keras's supervised ``Model.fit`` (the
+  contrastive encoder overrides it with its own loop); the networks are built
+  in ``_architectures``;
 - ``random_state`` seeds Python, NumPy, TensorFlow and Keras and turns on
   TensorFlow's op determinism for the duration of ``fit`` only; everything is
   restored afterwards, so a seeded fit leaves no global state behind;
@@ -23,10 +29,14 @@ import contextlib
 import os
 import random
 import threading
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
 
 _SEED_MAX = 2**31 - 1
 # Compiling a training step costs seconds; a fit of at most this many steps runs
@@ -138,6 +148,11 @@ def seeded(seed):
         _GLOBAL_STATE_LOCK.release()
 
 
+def draw_seed(rng):
+    """A seed for another generator, drawn from the ``RandomState`` ``rng``."""
+    return rng.randint(_SEED_MAX)
+
+
 def training_context(random_state):
     """The context a fit runs in: seeded when ``random_state`` says so.
 
@@ -150,88 +165,170 @@ def training_context(random_state):
     generator instead.
     """
     if random_state is not None:
-        return seeded(check_random_state(random_state).randint(_SEED_MAX))
+        return seeded(draw_seed(check_random_state(random_state)))
     import_keras()
     from tensorflow.python.eager import context
     from tensorflow.python.framework import config
 
     if config.is_op_determinism_enabled() and context.global_seed() is None:
-        return seeded(np.random.randint(_SEED_MAX))
+        return seeded(draw_seed(np.random.mtrand._rand))
     return contextlib.nullcontext(np.random.mtrand._rand)
 
 
-class KerasEstimatorMixin:
-    """Training loop, seeding and pickling shared by the Keras-backed estimators.
+class BaseKerasEstimator(BaseEstimator):
+    """The base of the Keras-backed estimators: fit, training, seeding and pickling.
 
     A subclass implements ``_build_keras_model()`` (from its parameters and
-    fitted attributes, so that it can be called again after unpickling) and
-    calls :meth:`_fit_keras` from ``fit``. It needs the parameters ``epochs``,
-    ``batch_size``, ``validation_fraction``, ``early_stopping``, ``patience``,
-    ``warm_start``, ``random_state`` and ``verbose``.
+    fitted attributes, so that it can be called again after unpickling), and
+    its ``fit`` runs :meth:`_start_fit` (warm-start reset, validation of ``X``
+    and ``y``), its own checks and fitted attributes, then :meth:`_fit_keras`,
+    which builds the network unless warm-starting and trains it with
+    :meth:`_train`. The default :meth:`_train` is Keras's supervised
+    ``Model.fit`` with early stopping on a validation fraction; an estimator
+    with another training loop overrides it and nothing else.
+
+    Its parameters' constraints are merged into the subclass's, as scikit-learn's
+    SGD estimators do: ``{**BaseKerasEstimator._parameter_constraints, ...}``,
+    with ``_early_stopping_constraints`` for the estimators whose ``_train``
+    stops early.
     """
 
-    def _fit_keras(self, inputs, targets, *, sample_weight=None, stratify=None, groups=None,
-                   augmentations=None):
+    #: The parameters every Keras estimator has.
+    _parameter_constraints: dict = {
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": [Interval(Integral, 0, 2, closed="both")],
+        "inference": [StrOptions({"keras", "numpy"})],
+    }
+    #: The parameters of the default ``_train``'s early stopping.
+    _early_stopping_constraints: dict = {
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+    }
+    #: The axes of ``X``, for messages.
+    _X_axes = "samples, features[, leads]"
+
+    # -- fitting ------------------------------------------------------------------
+
+    def _start_fit(self, X, y="no_validation", **check_params):
+        """The opening of ``fit``: ``(X, y, refit)``, validated, the old network let go.
+
+        ``refit`` is whether the fit continues the fitted network
+        (``warm_start``). Otherwise the network is deleted first: a fit that
+        fails leaves the estimator unfitted, never an old network under new
+        data. ``X`` (2-D or 3-D) and ``y`` are validated, as float32, by
+        ``validate_data``, which sets ``n_features_in_`` and
+        ``feature_names_in_`` unless refitting; ``y="no_validation"`` (an
+        estimator that ignores ``y``) leaves ``y`` out and returns None for it.
+        """
+        refit = self.warm_start and self._has_model()
+        if not refit:
+            del self.model_
+        validated = validate_data(self, X, y, reset=not refit, allow_nd=True, dtype="float32",
+                                  **check_params)
+        X, y = validated if isinstance(validated, tuple) else (validated, None)
+        return self._check_dims(X), y, refit
+
+    def _check_dims(self, X):
+        if X.ndim > 3:
+            raise ValueError(f"X must be 2-D or 3-D ({self._X_axes}), got shape {X.shape}")
+        return X
+
+    def _runs_eagerly(self, steps_per_epoch):
+        """Whether training runs eagerly (few steps) rather than compiled."""
+        return steps_per_epoch * self.epochs <= EAGER_MAX_STEPS
+
+    def _fit_keras(self, inputs, targets=None, **train_params):
         """Build (unless warm-starting) and train ``model_``; record ``history_``.
 
-        With ``groups`` (the patient of each row, at least two patients), the
-        validation fraction that drives early stopping is drawn by patient, so
-        that the network stops when it stops improving on people it does not
-        train on. ``augmentations`` (checked, see ``_augment.check_augmentations``)
-        are applied to the first input, freshly drawn for every batch.
+        Everything runs in the :func:`training_context` of ``random_state``;
+        ``train_params`` go to :meth:`_train`. The network becomes ``model_``
+        when it has been trained, so that a fit that fails half-way leaves a
+        fresh estimator unfitted.
         """
-        keras = import_keras()
         with training_context(self.random_state) as rng:
-            if not (self.warm_start and self._has_model()):
-                self.model_ = self._build_keras_model()
+            new_model = not (self.warm_start and self._has_model())
+            if new_model:
+                model = self._build_keras_model()
                 self.history_ = {}
-            arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-            n = len(targets)
-            # Uniform weights are left out: Keras then skips the weighted loss.
-            weights = None if sample_weight is None or np.all(sample_weight == 1) else sample_weight
-            validation = None
-            callbacks = []
-            if self.early_stopping and self.validation_fraction and n >= 2:
-                train_idx, val_idx = _validation_split(
-                    n, self.validation_fraction, stratify, groups, rng.randint(_SEED_MAX)
-                )
-                validation = (_unwrap(_take(arrays, val_idx)), targets[val_idx])
-                if weights is not None:
-                    validation += (weights[val_idx],)
-                    weights = weights[train_idx]
-                arrays, targets = _take(arrays, train_idx), targets[train_idx]
-                callbacks.append(keras.callbacks.EarlyStopping(
-                    monitor="val_loss", patience=self.patience, restore_best_weights=True,
-                ))
             else:
-                arrays = _take(arrays, None)
-            steps = -(-len(targets) // self.batch_size) * self.epochs
-            self.model_.run_eagerly = steps <= EAGER_MAX_STEPS
-            if augmentations:
-                # The batches shuffle themselves; Keras would shuffle their order
-                # with Python's process-wide generator.
-                data = dict(x=_augmented_batches(
-                    keras, arrays, targets, weights, self.batch_size, augmentations,
-                    rng.randint(_SEED_MAX),
-                ), shuffle=False)
-            else:
-                data = dict(x=_unwrap(arrays), y=targets, sample_weight=weights,
-                            batch_size=self.batch_size, shuffle=True)
-            try:
-                history = self.model_.fit(
-                    **data,
-                    epochs=self.epochs,
-                    validation_data=validation,
-                    callbacks=callbacks,
-                    verbose=self.verbose,
-                )
-            finally:
-                # Predictions always run compiled, as they do after unpickling.
-                self.model_.run_eagerly = False
-        for key, values in history.history.items():
+                model = self.model_
+            history = self._train(model, inputs, targets, rng, new_model=new_model,
+                                  **train_params)
+        self.model_ = model
+        for key, values in history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
         self.n_epochs_ = len(self.history_.get("loss", []))
         return self
+
+    def _train(self, model, inputs, targets, rng, *, new_model, sample_weight=None,
+               stratify=None, groups=None, augmentations=None):
+        """Train ``model`` with Keras's ``fit``; return this call's history (lists per epoch).
+
+        ``rng`` is the generator of the fit's own draws (see
+        :func:`training_context`); ``new_model`` says whether ``model`` was
+        just built. With ``groups`` (the patient of each row, at least two
+        patients), the validation fraction that drives early stopping is drawn
+        by patient, so that the network stops when it stops improving on
+        people it does not train on; else it is stratified by ``stratify``
+        where it can be. ``augmentations`` (checked, see
+        ``_augment.check_augmentations``) are applied to the first input,
+        freshly drawn for every batch.
+        """
+        keras = import_keras()
+        arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        n = len(targets)
+        # Uniform weights are left out: Keras then skips the weighted loss.
+        weights = None if sample_weight is None or np.all(sample_weight == 1) else sample_weight
+        validation = None
+        callbacks = []
+        if self.early_stopping and self.validation_fraction and n >= 2:
+            train_idx, val_idx = _validation_split(
+                n, self.validation_fraction, stratify, groups, draw_seed(rng)
+            )
+            validation = (_unwrap(_take(arrays, val_idx)), targets[val_idx])
+            if weights is not None:
+                validation += (weights[val_idx],)
+                weights = weights[train_idx]
+            arrays, targets = _take(arrays, train_idx), targets[train_idx]
+            callbacks.append(keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.patience, restore_best_weights=True,
+            ))
+        else:
+            arrays = _take(arrays, None)
+        model.run_eagerly = self._runs_eagerly(-(-len(targets) // self.batch_size))
+        if augmentations:
+            # The batches shuffle themselves; Keras would shuffle their order
+            # with Python's process-wide generator.
+            data = dict(x=_augmented_batches(
+                keras, arrays, targets, weights, self.batch_size, augmentations,
+                draw_seed(rng),
+            ), shuffle=False)
+        else:
+            data = dict(x=_unwrap(arrays), y=targets, sample_weight=weights,
+                        batch_size=self.batch_size, shuffle=True)
+        try:
+            history = model.fit(
+                **data,
+                epochs=self.epochs,
+                validation_data=validation,
+                callbacks=callbacks,
+                verbose=self.verbose,
+            )
+        finally:
+            # Predictions always run compiled, as they do after unpickling.
+            model.run_eagerly = False
+        return history.history
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = self.random_state is None
+        return tags
 
     # -- the network, kept or restored ---------------------------------------------
 
@@ -351,6 +448,10 @@ class KerasEstimatorMixin:
         # The model is rebuilt when first needed (see model_), not here: loading a
         # model imports no TensorFlow.
         super().__setstate__(state)
+
+
+# The name of the base before it was one (sklearn-ecg 0.1).
+KerasEstimatorMixin = BaseKerasEstimator
 
 
 def _unwrap(arrays):

@@ -3,7 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -12,8 +12,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._architectures import build_conv_encoder, check_conv_architecture
-from ._keras import KerasEstimatorMixin, import_keras
+from ._architectures import (
+    build_conv_encoder,
+    build_dense_encoder,
+    build_siamese_head,
+    check_conv_architecture,
+    conv_architecture,
+    siamese_loss,
+)
+from ._keras import BaseKerasEstimator, import_keras
 
 #: Below this many samples per segment, ``encoder="auto"`` picks the dense encoder.
 _CONV_MIN_LENGTH = 32
@@ -25,7 +32,7 @@ _METRICS = {
 }
 
 
-class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstimator):
+class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
     """Weight-shared twin network that scores how alike two ECG segments are.
 
     Each row of ``X`` is a pair ``[left | right]`` of two segments of ``d``
@@ -187,6 +194,8 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
     """
 
     _parameter_constraints: dict = {
+        **BaseKerasEstimator._parameter_constraints,
+        **BaseKerasEstimator._early_stopping_constraints,
         "encoder": [StrOptions({"auto", "dense", "conv"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "conv_filters": ["array-like"],
@@ -202,17 +211,8 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         "bound_output": ["boolean"],
         "metrics": [list, tuple, None],
         "standardize": ["boolean"],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 0, None, closed="left")],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": [Interval(Integral, 0, 2, closed="both")],
-        "inference": [StrOptions({"keras", "numpy"})],
     }
+    _X_axes = "pairs, 2 * samples[, leads]"
 
     def __init__(
         self,
@@ -330,31 +330,23 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
 
     def _build_keras_model(self):
         keras = import_keras()
-        layers = keras.layers
         shape = self.segment_shape_
         if self.encoder_ == "conv":
-            kernels = check_conv_architecture(self.conv_filters, self.kernel_size, self.padding, shape[0])
-            encoder = build_conv_encoder(
-                keras, shape, tuple(int(f) for f in self.conv_filters), kernels,
-                self.padding, self.conv_dropout,
-            )
+            encoder = build_conv_encoder(keras, shape, **conv_architecture(
+                self.conv_filters, self.kernel_size, self.padding, self.conv_dropout, shape[0]))
         else:
-            encoder = keras.Sequential(name="encoder")
-            encoder.add(keras.Input(shape=shape))
-            encoder.add(layers.Flatten())
-            for units in self.dense_units:
-                encoder.add(layers.Dense(int(units), activation="relu"))
-        encoder.add(layers.Dense(self.embedding_dim, name="embedding"))
+            encoder = build_dense_encoder(keras, shape, self.dense_units)
+        encoder.add(keras.layers.Dense(self.embedding_dim, name="embedding"))
 
-        head = _build_head(keras, self.embedding_dim, self.path_units, self.merge_units,
-                           self.dropout, self.bound_output)
+        head = build_siamese_head(keras, self.embedding_dim, self.path_units, self.merge_units,
+                                  self.dropout, self.bound_output)
         left = keras.Input(shape=shape, name="left")
         right = keras.Input(shape=shape, name="right")
         score = head([encoder(left), encoder(right)])
         model = keras.Model([left, right], score, name="siamese")
         model.compile(
             optimizer=keras.optimizers.Adam(self.learning_rate),
-            loss=_loss(keras, self.loss, self.margin),
+            loss=siamese_loss(keras, self.loss, self.margin),
             metrics=[_METRICS[m] for m in self.metrics or ()],
         )
         return model
@@ -381,13 +373,7 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         self : object
             The fitted regressor.
         """
-        refit = self.warm_start and self._has_model()
-        if not refit:
-            del self.model_
-        X, y = validate_data(self, X, y, reset=not refit, allow_nd=True, dtype="float32",
-                             y_numeric=True)
-        if X.ndim > 3:
-            raise ValueError(f"X must be 2-D or 3-D (pairs, 2 * samples[, leads]), got shape {X.shape}")
+        X, y, refit = self._start_fit(X, y, y_numeric=True)
         if X.shape[1] % 2:
             raise ValueError(
                 f"X must have an even number of columns, a pair row [left | right], got {X.shape[1]}"
@@ -479,56 +465,3 @@ class SiameseSimilarityRegressor(RegressorMixin, KerasEstimatorMixin, BaseEstima
         scores = self._predict_network([left, right], part="head",
                                        batch_size=max(self.batch_size, 4096))
         return scores[:, 0].astype(np.float64).reshape(len(a), len(b))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.non_deterministic = self.random_state is None
-        return tags
-
-
-def _build_head(keras, embedding_dim, path_units, merge_units, dropout, bound_output):
-    """The symmetric scoring head on two embeddings (a named sub-model, "head")."""
-    layers = keras.layers
-
-    def path(name):
-        dense = layers.Dense(path_units, name=f"{name}_dense")
-        norm = layers.BatchNormalization(name=f"{name}_norm")
-        drop = layers.Dropout(dropout, name=f"{name}_dropout")
-        relu = layers.Activation("relu", name=f"{name}_relu")
-        return lambda x: relu(drop(norm(dense(x))))
-
-    a = keras.Input(shape=(embedding_dim,), name="embedding_a")
-    b = keras.Input(shape=(embedding_dim,), name="embedding_b")
-    difference = layers.Subtract()([a, b])
-    squared = path("squared_difference")(layers.Multiply()([difference, difference]))
-    product = path("product")(layers.Multiply()([a, b]))
-    concatenated = path("concatenated")
-    both = layers.Average()([
-        concatenated(layers.Concatenate()([a, b])),
-        concatenated(layers.Concatenate()([b, a])),
-    ])
-    merged = layers.Concatenate()([squared, product, both])
-    merged = layers.Dense(merge_units, name="merge_dense")(merged)
-    merged = layers.BatchNormalization(name="merge_norm")(merged)
-    merged = layers.Dropout(dropout, name="merge_dropout")(merged)
-    merged = layers.Activation("relu", name="merge_relu")(merged)
-    output = layers.Dense(1, activation="sigmoid" if bound_output else None, name="score")(merged)
-    return keras.Model([a, b], output, name="head")
-
-
-def _loss(keras, name, margin):
-    if name == "mse":
-        return "mean_squared_error"
-    if name == "binary_crossentropy":
-        return "binary_crossentropy"
-
-    def contrastive(y_true, y_pred):
-        ops = keras.ops
-        y_true = ops.cast(ops.reshape(y_true, (-1,)), y_pred.dtype)
-        distance = 1.0 - ops.reshape(y_pred, (-1,))
-        # One loss per pair: Keras applies the sample weights and the mean.
-        return (y_true * ops.square(distance)
-                + (1.0 - y_true) * ops.square(ops.maximum(margin - distance, 0.0)))
-
-    return contrastive
