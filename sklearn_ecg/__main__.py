@@ -655,8 +655,8 @@ def _demo_cnn(demo):
         # Its defaults (softened class weights, augmented beats) but no early
         # stopping: a fold of the sample trains on six patients, and holding one of
         # them out to decide when to stop (what the CNN does when given the
-        # patients) costs more than it saves. On 21 or more training patients
-        # (benchmarks/bench_cnn_interpatient.py) the default stops early on some.
+        # patients) costs more than it saves. With 21 training patients
+        # (benchmarks/bench_cnn_interpatient.py) the default holds two of them out.
         ("cnn", HeartbeatCNNClassifier(extra_features=n_extra, epochs=demo.args.epochs,
                                        validation_fraction=0.0, random_state=0)),
     ])
@@ -677,12 +677,11 @@ def _demo_cnn(demo):
     from .metrics import aami_macro_f1
 
     f1_cnn, f1_base = aami_macro_f1(data.y, predicted), aami_macro_f1(data.y, demo.baseline_pred)
-    verdict = "better than" if f1_cnn > f1_base else ("as good as" if f1_cnn == f1_base else "worse than")
-    f1 = {name: 2 * r["sensitivity"] * r["positive_predictivity"].fillna(0)
-          / (r["sensitivity"] + r["positive_predictivity"].fillna(0)) for name, r in reports.items()}
     demo.macro_f1 = {"baseline": f1_base, "cnn": f1_cnn}
-    better = [c for c in f1["CNN"].index if f1["CNN"][c] > f1["logistic regr."][c]]
-    worse = [c for c in f1["CNN"].index if f1["CNN"][c] < f1["logistic regr."][c]]
+    verdict = "better than" if f1_cnn > f1_base else ("as good as" if f1_cnn == f1_base else "worse than")
+    f1_of_cnn, f1_of_base = reports["CNN"]["f1"], reports["logistic regr."]["f1"]
+    better = f1_of_cnn.index[f1_of_cnn > f1_of_base].tolist()
+    worse = f1_of_cnn.index[f1_of_cnn < f1_of_base].tolist()
     _say(f"{_INDENT}on these {len(set(data.groups.tolist()))} unseen patients the CNN is {verdict} "
          f"the baseline (macro-F1 {f1_cnn:.3f} against {f1_base:.3f}; class F1 higher for "
          f"{' '.join(better) or 'none'}, lower for {' '.join(worse) or 'none'});\n"
