@@ -8,8 +8,7 @@ rhythm falls inside it), min-max normalised to [0, 1].
 import numpy as np
 from scipy import stats
 
-from sklearn_ecg.datasets import MITDB_PACED_RECORDS, list_mitdb_records, read_mitdb_record
-from sklearn_ecg.datasets import make_beat_dataset
+from sklearn_ecg.datasets import MITDB_PACED_RECORDS, list_mitdb_records, make_beat_dataset, read_mitdb_record
 from sklearn_ecg.preprocessing import BeatNormalizer
 
 BEFORE, AFTER, N_SAMPLES = 0.3, 1.196, 187

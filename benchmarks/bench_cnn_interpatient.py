@@ -37,6 +37,7 @@ import argparse
 import time
 
 import numpy as np
+from _common import mean_ci
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -44,10 +45,8 @@ from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from _common import mean_ci
 from sklearn_ecg import PairGroupKFold
-from sklearn_ecg.datasets import MITDB_PACED_RECORDS, list_mitdb_records, make_beat_dataset
-from sklearn_ecg.datasets import read_mitdb_record
+from sklearn_ecg.datasets import MITDB_PACED_RECORDS, list_mitdb_records, make_beat_dataset, read_mitdb_record
 from sklearn_ecg.metrics import aami_macro_f1, aami_report
 from sklearn_ecg.neural import HeartbeatCNNClassifier
 from sklearn_ecg.preprocessing import BeatFeatureExtractor, BeatNormalizer
@@ -61,7 +60,7 @@ N_OLD_RR = 5  # rr_prev, rr_next, rr_local, rr_prev_ratio, rr_next_ratio
 
 def old_morphology(X):
     """The previous baseline's features of min-max beats whose R peak sits at 0.3 s."""
-    r = int(round(0.3 * 125))
+    r = round(0.3 * 125)
     qrs = X[:, r - 6 : r + 7]  # +-50 ms around the R peak
     slope = np.abs(np.diff(X, axis=1))
     return np.column_stack([

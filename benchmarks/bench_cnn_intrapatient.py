@@ -15,10 +15,10 @@ Usage::
 import argparse
 import time
 
+from _common import load_beats
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
-from _common import load_beats
 from sklearn_ecg.metrics import aami_report
 from sklearn_ecg.neural import HeartbeatCNNClassifier
 

@@ -21,11 +21,11 @@ import argparse
 import time
 
 import numpy as np
+from _common import fmt
+from bench_siamese import gallery_mask, load_ecgid, test_pairs, verification
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.neighbors import KNeighborsClassifier
 
-from _common import fmt
-from bench_siamese import gallery_mask, load_ecgid, test_pairs, verification
 from sklearn_ecg import ContrastiveEncoder, PairGroupKFold
 
 

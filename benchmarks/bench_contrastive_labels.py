@@ -41,11 +41,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import fmt, load_beats
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from _common import fmt, load_beats
 from sklearn_ecg import PairGroupKFold
 from sklearn_ecg.metrics import aami_macro_f1
 from sklearn_ecg.neural import ContrastiveEncoder, HeartbeatCNNClassifier

@@ -39,11 +39,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import fmt
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils import Bunch
 
-from _common import fmt
 from sklearn_ecg import BeatNormalizer, PairGroupKFold, make_pairs
 from sklearn_ecg.datasets import (
     GARMENT_ACTIVITIES,

@@ -24,10 +24,10 @@ __all__ = [
     "PairGroupShuffleSplit",
     "RPeakSegmenter",
     "SiameseSimilarityRegressor",
+    "__version__",
     "datasets",
     "inspection",
     "make_pairs",
     "metrics",
     "neural",
-    "__version__",
 ]

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from sklearn_ecg.__main__ import _DEMO_STEPS, _demo_cnn, _demo_report, _start_plots, main
-from sklearn_ecg.segmentation import RR_FEATURE_NAMES
 from sklearn_ecg.datasets import get_sample_home, load_garment_sample, read_mitdb_record
+from sklearn_ecg.segmentation import RR_FEATURE_NAMES
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DEMO_PNGS = [

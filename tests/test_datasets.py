@@ -19,7 +19,6 @@ import pytest
 import wfdb
 
 from sklearn_ecg.datasets import (
-    make_beat_dataset,
     AAMI_CLASSES,
     BEAT_SYMBOL_TO_AAMI,
     GARMENT_ACTIVITIES,
@@ -36,6 +35,7 @@ from sklearn_ecg.datasets import (
     load_garment,
     load_garment_sample,
     load_mitdb_sample,
+    make_beat_dataset,
     mitdb_patient_id,
     read_ecgid_record,
     read_garment_csv,

@@ -7,12 +7,12 @@
 - ``aami_class`` and friends map MIT-BIH beat symbols to AAMI EC57 classes.
 """
 
+from ..utils._vocabulary import AAMI_CLASSES
 from ._base import get_data_home
 from ._beats import make_beat_dataset
 from ._ecgid import fetch_ecgid, list_ecgid_records, read_ecgid_record
 from ._garment import GARMENT_ACTIVITIES, load_garment, read_garment_csv
 from ._mitdb import (
-    AAMI_CLASSES,
     BEAT_SYMBOL_TO_AAMI,
     MITDB_PACED_RECORDS,
     MITDB_RECORDS,
@@ -23,14 +23,14 @@ from ._mitdb import (
     mitdb_patient_id,
     read_mitdb_record,
 )
-from ._segments import make_segments
-from ._signal_file import read_signal
 from ._samples import (
     get_sample_home,
     load_ecgid_sample,
     load_garment_sample,
     load_mitdb_sample,
 )
+from ._segments import make_segments
+from ._signal_file import read_signal
 
 __all__ = [
     "AAMI_CLASSES",

@@ -100,7 +100,7 @@ def _physionet_download(database, dl_dir, records, *, annotators, url, what):
         Path(dl_dir).mkdir(parents=True, exist_ok=True)
         wfdb.dl_database(database, dl_dir=str(dl_dir), records=records,
                          annotators=annotators)
-    except Exception as exc:  # noqa: BLE001 - every failure gets the same advice
+    except Exception as exc:  # every failure gets the same advice
         raise OSError(
             f"Could not download {what} from PhysioNet ({type(exc).__name__}: "
             f"{exc}). Download the files by hand from {url} and put them in "

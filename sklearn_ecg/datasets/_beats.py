@@ -5,7 +5,7 @@ from sklearn.utils import Bunch
 
 from ..metrics import in_intervals, match_peaks
 from ..segmentation import DETECTORS, RPeakSegmenter
-from ._mitdb import AAMI_CLASSES
+from ..utils._vocabulary import AAMI_CLASSES
 
 
 def make_beat_dataset(

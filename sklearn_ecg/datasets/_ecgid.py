@@ -285,7 +285,7 @@ def fetch_ecgid(persons=None, data_home=None, *, channel="ECG I filtered",
                     name for name in wfdb.get_record_list("ecgiddb")
                     if name.startswith(prefixes)
                 ]
-            except Exception as exc:  # noqa: BLE001 - same advice as a failed download
+            except Exception as exc:  # same advice as a failed download
                 raise OSError(
                     f"Could not list {what} on PhysioNet ({type(exc).__name__}: "
                     f"{exc}). Download the files by hand from {ECGID_URL} and put "

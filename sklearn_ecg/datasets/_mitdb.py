@@ -17,7 +17,6 @@ from ._base import (
     read_wfdb_header,
     read_wfdb_signals,
 )
-from ..utils._vocabulary import AAMI_CLASSES
 
 MITDB_URL = "https://physionet.org/content/mitdb/1.0.0/"
 

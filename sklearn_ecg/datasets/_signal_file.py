@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import numpy as np
 from sklearn.utils import Bunch
 
 from ..utils import check_fs

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ..utils._vocabulary import AAMI_CLASSES
 from ..utils import check_fs
+from ..utils._vocabulary import AAMI_CLASSES
 
 PLOT_EXTRA = 'pip install "sklearn-ecg[plot]"'
 

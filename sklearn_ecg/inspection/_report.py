@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..preprocessing import OutlierFilter
-from ..segmentation import DETECTORS, detect_r_peaks
-from ..segmentation import MIN_DURATION, MIN_FS
+from ..segmentation import DETECTORS, MIN_DURATION, MIN_FS, detect_r_peaks
 from ._base import (
     check_channels,
     check_matplotlib_support,

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.metrics import make_scorer, roc_curve
 from sklearn.utils import column_or_1d
 
-__all__ = ["equal_error_rate", "eer_scorer"]
+__all__ = ["eer_scorer", "equal_error_rate"]
 
 
 def equal_error_rate(y_true, y_score, *, sample_weight=None, return_threshold=False):

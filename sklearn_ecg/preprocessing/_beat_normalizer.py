@@ -22,7 +22,6 @@ from ..utils import beat_feature_names, check_fs, resample_rows
 from ..utils._vocabulary import RR_COLUMNS
 
 
-
 class BeatNormalizer(TransformerMixin, BaseEstimator):
     """Normalise the amplitude of each beat and optionally resample it.
 

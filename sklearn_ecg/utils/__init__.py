@@ -1,5 +1,6 @@
 """Small shared helpers: argument checks, beat column names, resampling and saving models."""
 
+from ._persistence import load_model, save_model, set_inference, trusted_types
 from ._signal import (
     beat_feature_names,
     check_fs,
@@ -8,7 +9,6 @@ from ._signal import (
     fill_gaps,
     resample_rows,
 )
-from ._persistence import load_model, save_model, set_inference, trusted_types
 
 __all__ = [
     "beat_feature_names",
