@@ -220,10 +220,11 @@ def leave_one_patient_out(d, args):
         return ci(diff)
 
     print("\nPaired differences over patients (points, mean ± 95% CI):")
-    print(f"- CNN new defaults - HGB, macro-F1: {paired('CNN, new defaults', 'HGB, new features', 'macro_f1')}")
-    print(f"- CNN new defaults - LR old, macro-F1: {paired('CNN, new defaults', 'LR, old features', 'macro_f1')}")
+    new = "CNN, new defaults"
+    print(f"- CNN new defaults - HGB, macro-F1: {paired(new, 'HGB, new features', 'macro_f1')}")
+    print(f"- CNN new defaults - LR old, macro-F1: {paired(new, 'LR, old features', 'macro_f1')}")
     if "CNN, old defaults" in models:
-        print(f"- CNN new - CNN old, macro-F1: {paired('CNN, new defaults', 'CNN, old defaults', 'macro_f1')}")
+        print(f"- CNN new - CNN old, macro-F1: {paired(new, 'CNN, old defaults', 'macro_f1')}")
     for key in ("macro_f1", "f1_S", "f1_V"):
         print(f"- CNN adapted - CNN new defaults, {key}: {paired('CNN, adapted', 'CNN, new defaults', key)}")
 

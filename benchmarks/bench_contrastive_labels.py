@@ -132,7 +132,8 @@ def main(argv=None):
               f"{counts(data.y)}; at most "
               f"{args.max_beats_per_record or 'all'} training beats per record; pretraining "
               f"{args.pretrain_epochs} epochs (temperature {args.temperature}, embedding "
-              f"{args.embedding_dim or 'pooled'}, batch {args.batch_size}, {' + '.join(args.augmentations)}); "
+              f"{args.embedding_dim or 'pooled'}, batch {args.batch_size}, "
+              f"{' + '.join(args.augmentations)}); "
               f"CNNs up to {args.epochs} epochs with early stopping, batches of "
               f"min(256, max(16, n / {args.cnn_min_steps})) beats")
     print(header, flush=True)

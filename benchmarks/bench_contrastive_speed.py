@@ -67,7 +67,7 @@ def main(argv=None):
                 projection_units=(128, 64), learning_rate=1e-3,
             )
             step = make_train_step(model, 0.1)
-            rng = np.random.default_rng(np.random.randint(2**31 - 1))
+            rng = np.random.default_rng(np.random.randint(2**31 - 1))  # noqa: NPY002 - seeded above
             n_batches = -(-len(X) // 256)
             for _ in range(args.epochs):
                 for index in np.array_split(rng.permutation(len(X)), n_batches):

@@ -155,7 +155,8 @@ def jacket(model, data_home, out):
     lines = ["| activity pair | pairs | Siamese score | Pearson r |", "|---|---:|---:|---:|"]
     for a_i, a in enumerate(acts):
         for b in acts[a_i:]:
-            mask = (activity[:, None] == a) & (activity[None, :] == b) & (channel[:, None] == channel[None, :])
+            same_channel = channel[:, None] == channel[None, :]
+            mask = (activity[:, None] == a) & (activity[None, :] == b) & same_channel
             if a == b:
                 mask &= ~np.eye(len(X), dtype=bool)
             lines.append(f"| {a} / {b} | {int(mask.sum())} | {siamese_m[mask].mean():.3f} | "

@@ -111,7 +111,7 @@ def _read_numeric_csv(path):
         raise ValueError(f"{path} is a folder, not a CSV file")
     try:
         frame = pd.read_csv(path)
-    except Exception as exc:  # pandas raises many types for unreadable files
+    except Exception as exc:  # noqa: BLE001 - pandas raises many types for unreadable files
         raise ValueError(f"cannot read {path} as CSV: {exc}") from None
     if len(frame) == 0:
         raise ValueError(f"{path} holds no data rows (columns {list(frame.columns)})")

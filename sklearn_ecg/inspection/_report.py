@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..preprocessing import OutlierFilter
-from ..segmentation import DETECTORS, MIN_DURATION, MIN_FS, detect_r_peaks
+from ..segmentation import DETECTORS, MIN_FS
+from ..segmentation._stretches import detect_r_peaks_on_stretches
 from ._base import (
     check_channels,
     check_matplotlib_support,
@@ -109,38 +110,6 @@ def _run_lengths(x):
     return np.bincount(run_id)[run_id]
 
 
-def _nan_free_stretches(valid):
-    """``[start, stop)`` of each run of ``True`` in ``valid``."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], valid.astype(np.int8), [0]])))
-    return edges.reshape(-1, 2)
-
-
-def _detect_on_stretches(x, fs, detector):
-    """R peaks of a signal with gaps, detected on each NaN-free stretch.
-
-    Returns
-    -------
-    peaks : ndarray of int64
-        Peak sample indices in ``x``.
-    rr : ndarray of float
-        RR intervals in seconds between peaks of the same stretch.
-    searched : bool
-        Whether any stretch was long enough to look for beats in.
-    """
-    peaks, rr, searched = [], [], False
-    if fs >= MIN_FS:
-        for start, stop in _nan_free_stretches(~np.isnan(x)):
-            if stop - start < MIN_DURATION * fs:
-                continue
-            searched = True
-            found = detect_r_peaks(x[start:stop], fs, detector)
-            peaks.append(found + start)
-            rr.append(np.diff(found) / fs)
-    peaks = np.concatenate(peaks) if peaks else np.empty(0, dtype=np.int64)
-    rr = np.concatenate(rr) if rr else np.empty(0)
-    return peaks.astype(np.int64), rr, searched
-
-
 def _outlying(values, threshold, method):
     """Where OutlierFilter flags a value, fitted on the recording itself."""
     filtered = (
@@ -185,12 +154,12 @@ def _channel_row(x, outlying, fs, *, flat_run, saturation_run, detector, is_ecg)
             flat_share=nan, saturated_share=nan, outlier_share=nan,
         )
     n_beats, heart_rate = nan, nan
-    if is_ecg:
-        peaks, rr, searched = _detect_on_stretches(x, fs, detector)
-        if searched:
-            n_beats = float(peaks.size)
-        if rr.size:
-            heart_rate = 60.0 / float(np.median(rr))
+    if is_ecg and fs >= MIN_FS:
+        found = detect_r_peaks_on_stretches(x, fs, detector)
+        if found.stretches.size:
+            n_beats = float(found.peaks.size)
+        if found.rr.size:
+            heart_rate = 60.0 / float(np.median(found.rr))
     row.update(n_beats=n_beats, heart_rate=heart_rate)
     return row
 
@@ -522,7 +491,7 @@ def write_html_report(
         figure = Figure(figsize=(12, 2.0 * len(ecg) + 0.8), layout="constrained")
         axes = figure.subplots(len(ecg), 1, sharex=True, squeeze=False)[:, 0]
         for ax, k in zip(axes, ecg):
-            peaks, _, _ = _detect_on_stretches(values[:, k], fs, detector)
+            peaks = detect_r_peaks_on_stretches(values[:, k], fs, detector).peaks
             RPeakDisplay(
                 values[:, k], peaks, fs, detector_name=detector, start=recording.start
             ).plot(ax=ax, title=f"{channels[k]}: {peaks.size} R peaks ({detector})")

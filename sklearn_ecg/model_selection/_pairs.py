@@ -137,6 +137,7 @@ def make_pairs(X, groups, *, n_pairs=1000, random_state=None, return_indices=Fal
             f"{n_different} distinct ordered pairs: pairs are drawn with replacement "
             "and repeat. Ask for fewer pairs or give more rows.",
             UserWarning,
+            stacklevel=2,
         )
 
     rng = check_random_state(random_state)

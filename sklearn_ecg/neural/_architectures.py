@@ -294,4 +294,5 @@ class PretrainedEncoder:
         self.source = source
 
     def __repr__(self):
-        return f"PretrainedEncoder(source={self.source!r}, input_shape={self.input_shape}, {self.architecture})"
+        return (f"PretrainedEncoder(source={self.source!r}, input_shape={self.input_shape}, "
+                f"{self.architecture})")

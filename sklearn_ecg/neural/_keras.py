@@ -125,7 +125,7 @@ def seeded(seed):
 
     _GLOBAL_STATE_LOCK.acquire()
     saved_python = random.getstate()
-    saved_numpy = np.random.get_state()
+    saved_numpy = np.random.get_state()  # noqa: NPY002 - restored below
     saved_tf_seed = context.global_seed()
     saved_keras_seed = global_state.get_global_attribute("global_random_seed")
     saved_generator = global_state.get_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR)
@@ -139,7 +139,7 @@ def seeded(seed):
     finally:
         seed_generator.python_random = saved_default_seeds
         random.setstate(saved_python)
-        np.random.set_state(saved_numpy)
+        np.random.set_state(saved_numpy)  # noqa: NPY002 - the caller's global state
         tf.random.set_seed(saved_tf_seed)
         global_state.set_global_attribute("global_random_seed", saved_keras_seed)
         global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, saved_generator)

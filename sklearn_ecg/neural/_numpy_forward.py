@@ -200,7 +200,7 @@ def _run_functional(graph, inputs, variables):
     def resolve(key):
         key = tuple(key)
         if key not in values:
-            name, node_index, tensor_index = key
+            name, node_index, _ = key
             node = graph["nodes"][name]
             args = substitute(node["calls"][node_index - node["first_call"]])
             out = _apply(node["layer"], args, variables)
@@ -266,7 +266,7 @@ def _conv1d(s, w, x):
 def _max_pooling1d(s, w, x):
     _channels_last(s)
     pool, stride = int(_first(s["pool_size"])), int(_first(s["strides"] or s["pool_size"]))
-    n, length, c = x.shape
+    length = x.shape[1]
     if s["padding"] == "same":
         out_length = -(-length // stride)
         total = max((out_length - 1) * stride + pool - length, 0)

@@ -203,7 +203,7 @@ class BeatFeatureExtractor(TransformerMixin, BaseEstimator):
                 )
         beats, extra = _split_beats(X, self.extra_indices_, self.beat_shape_)
         own = [self._measure(beats[:, :, k]) for k in range(beats.shape[2])]
-        parts = [extra] + own
+        parts = [extra, *own]
         if self.relative:
             n_morph = len(_MORPHOLOGY_NAMES)
             rel = [np.empty((len(X), n_morph + 1)) for _ in own]

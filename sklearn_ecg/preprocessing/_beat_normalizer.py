@@ -182,6 +182,7 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
                 "sklearn.compose.ColumnTransformer that sends only the beat "
                 "columns to BeatNormalizer.",
                 UserWarning,
+                stacklevel=3,
             )
         n_in = X.shape[1]
         if self.target_fs is not None:

@@ -25,7 +25,7 @@ _ECGDETECTORS_METHODS = {
     "pan_tompkins": "pan_tompkins_detector",
     "wqrs": "wqrs_detector",
 }
-DETECTORS = ("fast_pan_tompkins",) + tuple(_ECGDETECTORS_METHODS)
+DETECTORS = ("fast_pan_tompkins", *_ECGDETECTORS_METHODS)
 """Names of the available R-peak detectors; the first is the library's default."""
 
 MIN_DURATION = 0.5
@@ -325,7 +325,9 @@ def _detect_in_chunks(signal, fs, detector, refine, chunk_duration):
     afresh on each stretch (with its overlap) and keep the peaks that fall in it.
     """
     if isinstance(chunk_duration, bool) or not isinstance(chunk_duration, Real) or not chunk_duration > 0:
-        raise ValueError(f"chunk_duration must be a positive number of seconds or None, got {chunk_duration!r}")
+        raise ValueError(
+            f"chunk_duration must be a positive number of seconds or None, got {chunk_duration!r}"
+        )
     if np.ndim(signal) != 1:
         raise ValueError(f"signal must be one lead, a 1-D array, got shape {np.shape(signal)}")
     n = len(signal)
@@ -348,7 +350,7 @@ def _detect_in_chunks(signal, fs, detector, refine, chunk_duration):
     if detector == "fast_pan_tompkins":
         state = _PanTompkins(fs)
         low, high = np.inf, -np.inf
-        for start, stop, lo, hi in spans:
+        for _, stop, lo, hi in spans:
             x = read(lo, hi)
             low, high = min(low, x.min()), max(high, x.max())
             state.feed(*_pan_tompkins_features(x, fs), offset=lo, stop=stop)

@@ -194,7 +194,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             kept = (peaks - n_before >= 0) & (peaks + n_after <= n)
         else:
             kept = np.ones(peaks.size, dtype=bool)
-        shape = (int(kept.sum()), self._beat_length()) + signal.shape[1:]
+        shape = (int(kept.sum()), self._beat_length(), *signal.shape[1:])
         beats = np.empty(shape)
         core = max(1, int(round(self.chunk_duration * self.fs)))
         done = 0
