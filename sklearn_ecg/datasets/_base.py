@@ -67,8 +67,8 @@ def _pick_channel(sig_names, wanted, *, what, argument, hint=""):
 
     ``wanted`` is one name or a sequence of names in order of preference.
     ``what`` names the record in the error message, ``argument`` the parameter
-    (``"lead"`` or ``"channel"``), and ``hint`` ends the message when no name
-    is found.
+    (``"lead"``, or the command line's ``"--lead"``), and ``hint`` ends the
+    message when no name is found.
     """
     names = (wanted,) if isinstance(wanted, str) else tuple(wanted)
     if not names or not all(isinstance(name, str) for name in names):

@@ -5,16 +5,18 @@ from sklearn.utils import Bunch
 
 from ..metrics import in_intervals, match_peaks
 from ..segmentation import DETECTORS, RPeakSegmenter
+from ..utils._deprecation import missing_fields, record_field, renamed_kwargs
 from ..utils._vocabulary import AAMI_CLASSES
 
 
+@renamed_kwargs(n_samples="beat_length")
 def make_beat_dataset(
     records,
     *,
     peaks="annotations",
     before=0.25,
     after=0.45,
-    n_samples=None,
+    beat_length=None,
     classes=AAMI_CLASSES,
     tolerance=0.15,
 ):
@@ -29,8 +31,9 @@ def make_beat_dataset(
     records : list of Bunch
         Records as returned by :func:`read_mitdb_record`, :func:`fetch_mitdb`
         or :func:`load_mitdb_sample` (fields ``signal``, ``fs``,
-        ``beat_samples``, ``beat_labels``, ``patient``, ``record``,
-        ``vf_episodes``).
+        ``r_peaks``, ``beat_labels``, ``subject``, ``record``,
+        ``vf_episodes``). Records built by hand with the names of before 0.2,
+        ``beat_samples`` and ``patient``, still serve, with a FutureWarning.
     peaks : str, default="annotations"
         Where the R peaks come from: ``"annotations"`` uses the reference beat
         annotations; a detector name (see
@@ -39,8 +42,10 @@ def make_beat_dataset(
         ``tolerance`` seconds, as a deployed system would see the beats.
     before, after : float, default=0.25, 0.45
         Seconds of signal before and after each R peak.
-    n_samples : int, default=None
-        Resample each beat to this many samples.
+    beat_length : int, default=None
+        Resample each beat to this many samples; None keeps
+        ``round(before * fs) + round(after * fs)``. Named ``n_samples`` before
+        0.2 (still accepted, with a FutureWarning).
     classes : sequence of str, default=("N", "S", "V", "F", "Q")
         AAMI classes to keep; beats of other classes are left out (and counted).
     tolerance : float, default=0.15
@@ -71,10 +76,10 @@ def make_beat_dataset(
     Examples
     --------
     >>> from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
-    >>> data = make_beat_dataset(load_mitdb_sample()[:2], n_samples=187)
+    >>> data = make_beat_dataset(load_mitdb_sample()[:2], beat_length=187)
     >>> data.X.shape[1], data.rr.shape[1]
     (187, 10)
-    >>> sorted(set(data.groups)) == sorted({r.patient for r in load_mitdb_sample()[:2]})
+    >>> sorted(set(data.groups)) == sorted({r.subject for r in load_mitdb_sample()[:2]})
     True
     """
     classes = tuple(classes)
@@ -94,11 +99,10 @@ def make_beat_dataset(
         )
     if len(records) == 0:
         raise ValueError("records is empty: pass at least one record")
-    required = ("signal", "fs", "beat_samples", "beat_labels", "patient", "record")
+    required = ("signal", "fs", "r_peaks", "beat_labels", "subject", "record")
     seen = set()
     for i, rec in enumerate(records):
-        missing = [k for k in required if not hasattr(rec, k) and not (
-            isinstance(rec, dict) and k in rec)]
+        missing = missing_fields(rec, required)
         if missing:
             raise ValueError(
                 f"records[{i}] is not a record: it lacks {missing}; records come from "
@@ -120,19 +124,19 @@ def make_beat_dataset(
     if not use_annotations:
         counts.update(in_vf_episodes=0, unmatched_detections=0, missed_beats=0)
     feature_names = None
-    for rec in records:
+    for i, rec in enumerate(records):
         segmenter = RPeakSegmenter(
             fs=rec.fs,
             detector="fast_pan_tompkins" if use_annotations else peaks,
             before=before,
             after=after,
-            n_samples=n_samples,
+            beat_length=beat_length,
             rr_features=True,
         )
-        ref = np.asarray(rec.beat_samples, dtype=np.int64)
+        ref = np.asarray(record_field(rec, "r_peaks", f"records[{i}]"), dtype=np.int64)
         ref_labels = np.asarray(rec.beat_labels, dtype=object)
         if np.any(np.diff(ref) <= 0):
-            raise ValueError(f"beat_samples of record {rec.record} must be strictly increasing")
+            raise ValueError(f"r_peaks of record {rec.record} must be strictly increasing")
         if use_annotations:
             result = segmenter.segment(rec.signal, peaks=ref)
             # Every peak is an annotated beat: look its label up.
@@ -160,7 +164,8 @@ def make_beat_dataset(
         parts["y"].append(kept_labels[keep].astype(str))
         parts["rr"].append(result.rr[keep])
         parts["sample"].append(result.peaks[keep])
-        parts["groups"].append(np.full(keep.sum(), rec.patient, dtype=object))
+        subject = record_field(rec, "subject", f"records[{i}]")
+        parts["groups"].append(np.full(keep.sum(), subject, dtype=object))
         parts["record"].append(np.full(keep.sum(), rec.record, dtype=object))
     out = {k: np.concatenate(v) for k, v in parts.items()}
     out["groups"] = out["groups"].astype(str)

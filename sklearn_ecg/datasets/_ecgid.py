@@ -10,8 +10,9 @@ import re
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import Bunch
 
+from ..utils._deprecation import RenamedFieldsBunch, renamed_kwargs
+from ..utils._vocabulary import RENAMED_RECORD_FIELDS
 from ._base import (
     _missing_message,
     _physionet_download,
@@ -27,6 +28,12 @@ ECGID_N_PERSONS = 90
 
 _PERSON_DIR = re.compile(r"Person_(\d+)")
 _RECORD_FILE = re.compile(r"rec_(\d+)")
+
+
+class _EcgidRecord(RenamedFieldsBunch):
+    """An ECG-ID record whose fields of before 0.2, ``person`` and ``channel``, still read."""
+
+    _renamed_fields = {old: RENAMED_RECORD_FIELDS[old] for old in ("person", "channel")}
 
 
 def _record_name(person, record):
@@ -61,9 +68,10 @@ def _parse_comments(comments):
     return age, sex, date
 
 
+@renamed_kwargs(channel="lead")
 def read_ecgid_record(person, record, data_home=None, *,
-                      channel="ECG I filtered"):
-    """Read one channel, the R peaks and the header of an ECG-ID record.
+                      lead="ECG I filtered"):
+    """Read one lead, the R peaks and the header of an ECG-ID record.
 
     Parameters
     ----------
@@ -74,23 +82,29 @@ def read_ecgid_record(person, record, data_home=None, *,
     data_home : str or path-like, default=None
         The data home; see :func:`get_data_home`. The files are read from
         ``<data home>/ecgiddb/``.
-    channel : str or sequence of str, default="ECG I filtered"
-        The channel to read by name, or several names in order of preference:
-        ``"ECG I"`` (raw) or ``"ECG I filtered"``.
+    lead : str or sequence of str, default="ECG I filtered"
+        The signal to read by name, or several names in order of preference:
+        ``"ECG I"`` (raw) or ``"ECG I filtered"``, both lead I. Named
+        ``channel`` before 0.2 (still accepted, with a FutureWarning).
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        With the fields:
+        With the fields every reader gives (``signal``, ``fs``, ``record``,
+        ``subject``, ``lead``, ``leads``, ``r_peaks``) and more:
 
         signal : ndarray of float64, shape (n_samples,)
-            The channel, in mV (10,000 samples: 20 s).
+            The lead, in mV (10,000 samples: 20 s).
         fs : float
             The sampling frequency, 500.0 Hz.
-        person, record : int
-            Which record this is.
-        channel : str
-            The name of the channel read.
+        subject, record : int
+            Which record this is: the person and the record's number among
+            theirs (``person`` before 0.2, still read with a FutureWarning).
+        lead : str
+            The name of the signal read (``channel`` before 0.2, still read
+            with a FutureWarning).
+        leads : tuple of str
+            ``(lead,)``, as :func:`read_mitdb_record` names its columns.
         r_peaks : ndarray of int64
             The samples of the ``N`` annotations (ten R peaks from an
             automatic, unaudited detector).
@@ -110,7 +124,7 @@ def read_ecgid_record(person, record, data_home=None, *,
         expected and how to get it.
     ValueError
         If ``person`` or ``record`` is not a positive integer, or the record
-        has no channel of that name.
+        has no signal of that name.
 
     See Also
     --------
@@ -145,19 +159,20 @@ def read_ecgid_record(person, record, data_home=None, *,
     path = str(folder / name)
 
     header = read_wfdb_header(path)
-    index = _pick_channel(header.sig_name, channel, what=f"ECG-ID record {name}",
-                          argument="channel")
+    index = _pick_channel(header.sig_name, lead, what=f"ECG-ID record {name}",
+                          argument="lead")
     signals = read_wfdb_signals(path, channels=[index])
     ann = read_wfdb_annotations(path, "atr", int(header.sig_len))
     symbols = np.asarray(ann.symbol, dtype=str)
     comments = list(header.comments or [])
     age, sex, date = _parse_comments(comments)
-    return Bunch(
+    return _EcgidRecord(
         signal=np.asarray(signals.p_signal[:, 0], dtype=np.float64),
         fs=float(header.fs),
-        person=person,
+        subject=person,
         record=record,
-        channel=header.sig_name[index],
+        lead=header.sig_name[index],
+        leads=(header.sig_name[index],),
         r_peaks=np.asarray(ann.sample, dtype=np.int64)[symbols == "N"],
         age=age,
         sex=sex,
@@ -206,7 +221,8 @@ def list_ecgid_records(data_home=None):
     return sorted(found)
 
 
-def fetch_ecgid(persons=None, data_home=None, *, channel="ECG I filtered",
+@renamed_kwargs(channel="lead")
+def fetch_ecgid(persons=None, data_home=None, *, lead="ECG I filtered",
                 download_if_missing=True):
     """Read every record of some ECG-ID persons, downloading missing persons.
 
@@ -217,8 +233,9 @@ def fetch_ecgid(persons=None, data_home=None, *, channel="ECG I filtered",
         ``<data home>/ecgiddb/``, or all 90 when there is none.
     data_home : str or path-like, default=None
         The data home; see :func:`get_data_home`.
-    channel : str or sequence of str, default="ECG I filtered"
-        The channel to read, see :func:`read_ecgid_record`.
+    lead : str or sequence of str, default="ECG I filtered"
+        The signal to read, see :func:`read_ecgid_record` (``channel`` before
+        0.2, still accepted with a FutureWarning).
     download_if_missing : bool, default=True
         Download the persons that have no record locally from PhysioNet into
         ``<data home>/ecgiddb/`` with :func:`wfdb.dl_database` (records are
@@ -244,7 +261,7 @@ def fetch_ecgid(persons=None, data_home=None, *, channel="ECG I filtered",
     >>> from sklearn_ecg.datasets import fetch_ecgid, get_sample_home
     >>> recs = fetch_ecgid([1, 2], data_home=get_sample_home(),
     ...                    download_if_missing=False)
-    >>> [(rec.person, rec.record) for rec in recs]
+    >>> [(rec.subject, rec.record) for rec in recs]
     [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]
     """
     import wfdb
@@ -304,7 +321,7 @@ def fetch_ecgid(persons=None, data_home=None, *, channel="ECG I filtered",
 
     wanted = set(persons)
     return [
-        read_ecgid_record(person, record, home, channel=channel)
+        read_ecgid_record(person, record, home, lead=lead)
         for person, record in present
         if person in wanted
     ]

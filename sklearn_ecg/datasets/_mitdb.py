@@ -6,8 +6,9 @@ and 104 have no MLII at all). Beat symbols map to the five AAMI EC57 classes.
 """
 
 import numpy as np
-from sklearn.utils import Bunch
 
+from ..utils._deprecation import RenamedFieldsBunch
+from ..utils._vocabulary import RENAMED_RECORD_FIELDS
 from ._base import (
     _missing_message,
     _physionet_download,
@@ -46,6 +47,12 @@ BEAT_SYMBOL_TO_AAMI = {
 
 # Records 201 and 202 were recorded from the same subject.
 _SAME_SUBJECT = {"202": "201"}
+
+
+class _MitdbRecord(RenamedFieldsBunch):
+    """A MIT-BIH record whose fields of before 0.2, ``patient`` and ``beat_samples``, still read."""
+
+    _renamed_fields = {old: RENAMED_RECORD_FIELDS[old] for old in ("patient", "beat_samples")}
 
 
 def aami_class(symbols):
@@ -196,7 +203,8 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        With the fields:
+        With the fields every reader gives (``signal``, ``fs``, ``record``,
+        ``subject``, ``lead``, ``leads``, ``r_peaks``) and more:
 
         signal : ndarray of float64, shape (n_samples,) or (n_samples, n_leads)
             The lead (or, with ``all_leads=True``, every lead), in mV.
@@ -208,13 +216,15 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
             The names of the columns of ``signal`` (one name without ``all_leads``).
         record : str
             The record name.
-        patient : str
-            The subject, see :func:`mitdb_patient_id`.
+        subject : str
+            The patient, see :func:`mitdb_patient_id` (``patient`` before 0.2,
+            still read with a FutureWarning).
         sampfrom : int
             The first sample read; every sample index below is relative to it.
-        beat_samples : ndarray of int64
+        r_peaks : ndarray of int64
             The sample of each beat annotation (symbols of
-            ``BEAT_SYMBOL_TO_AAMI``).
+            ``BEAT_SYMBOL_TO_AAMI``), at the R peak (``beat_samples`` before
+            0.2, still read with a FutureWarning).
         beat_symbols : ndarray of str
             Their annotation symbols.
         beat_labels : ndarray of object
@@ -255,7 +265,7 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     ['F', 'N', 'S', 'V']
     >>> rec = read_mitdb_record("208", data_home=get_sample_home(),
     ...                         sampfrom=3600, sampto=7200)
-    >>> rec.signal.shape, int(rec.beat_samples.min()) >= 0
+    >>> rec.signal.shape, int(rec.r_peaks.min()) >= 0
     ((3600,), True)
     """
     record = str(record)
@@ -304,15 +314,15 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     samples, symbols = samples[inside] - sampfrom, symbols[inside]
     beats = is_beat(symbols)
 
-    return Bunch(
+    return _MitdbRecord(
         signal=signal,
         fs=float(header.fs),
         lead=header.sig_name[channel],
         leads=tuple(header.sig_name[c] for c in channels),
         record=record,
-        patient=mitdb_patient_id(record),
+        subject=mitdb_patient_id(record),
         sampfrom=sampfrom,
-        beat_samples=samples[beats],
+        r_peaks=samples[beats],
         beat_symbols=symbols[beats],
         beat_labels=aami_class(symbols[beats]),
         annotation_samples=samples,
@@ -410,7 +420,7 @@ def fetch_mitdb(records=None, data_home=None, *, lead="MLII",
     >>> from sklearn_ecg.datasets import fetch_mitdb, get_sample_home
     >>> recs = fetch_mitdb(["201", "208"], data_home=get_sample_home(),
     ...                    download_if_missing=False)
-    >>> [(rec.record, rec.patient) for rec in recs]
+    >>> [(rec.record, rec.subject) for rec in recs]
     [('201', '201'), ('208', '208')]
     """
     home = get_data_home(data_home)

@@ -9,6 +9,7 @@ and carries the attribution and license of each database;
 
 from pathlib import Path
 
+from ..utils._deprecation import renamed_kwargs
 from ._ecgid import list_ecgid_records, read_ecgid_record
 from ._garment import load_garment
 from ._mitdb import list_mitdb_records, read_mitdb_record
@@ -72,7 +73,8 @@ def load_mitdb_sample(*, lead="MLII"):
             for record in list_mitdb_records(home)]
 
 
-def load_ecgid_sample(*, channel="ECG I filtered"):
+@renamed_kwargs(channel="lead")
+def load_ecgid_sample(*, lead="ECG I filtered"):
     """Load the bundled ECG-ID records.
 
     The first three records of ten persons (1, 2, 3, 9, 10, 11, 14, 16, 21,
@@ -81,9 +83,10 @@ def load_ecgid_sample(*, channel="ECG I filtered"):
 
     Parameters
     ----------
-    channel : str or sequence of str, default="ECG I filtered"
+    lead : str or sequence of str, default="ECG I filtered"
         Passed to :func:`read_ecgid_record`: ``"ECG I"`` (raw) or
-        ``"ECG I filtered"``.
+        ``"ECG I filtered"`` (``channel`` before 0.2, still accepted with a
+        FutureWarning).
 
     Returns
     -------
@@ -94,14 +97,14 @@ def load_ecgid_sample(*, channel="ECG I filtered"):
     Examples
     --------
     >>> from sklearn_ecg.datasets import load_ecgid_sample
-    >>> records = load_ecgid_sample(channel="ECG I")
-    >>> len(records), len({rec.person for rec in records})
+    >>> records = load_ecgid_sample(lead="ECG I")
+    >>> len(records), len({rec.subject for rec in records})
     (30, 10)
-    >>> records[0].channel, records[0].signal.shape
+    >>> records[0].lead, records[0].signal.shape
     ('ECG I', (10000,))
     """
     home = get_sample_home()
-    return [read_ecgid_record(person, record, home, channel=channel)
+    return [read_ecgid_record(person, record, home, lead=lead)
             for person, record in list_ecgid_records(home)]
 
 

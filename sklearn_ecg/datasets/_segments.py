@@ -6,11 +6,13 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..segmentation import DETECTORS, RPeakSegmenter
+from ..utils._deprecation import record_field, renamed_kwargs
 from ..utils._signal import check_fs, resample_rows
 
 
+@renamed_kwargs(n_samples="segment_length")
 def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=0.25,
-                  after=0.45, n_samples=None, detector="fast_pan_tompkins"):
+                  after=0.45, segment_length=None, detector="fast_pan_tompkins"):
     """Cut records into segments of one person each: median beats or raw windows.
 
     Each record's signal is cut into windows of ``window`` seconds, every
@@ -25,8 +27,9 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
     ----------
     records : list of Bunch
         Records with a one-lead ``signal``, ``fs``, ``record`` and the person in
-        ``person`` (ECG-ID, :func:`read_ecgid_record`) or ``patient`` (MIT-BIH,
-        :func:`read_mitdb_record`).
+        ``subject``, as :func:`read_ecgid_record` and :func:`read_mitdb_record`
+        give them (records built by hand with ``person`` or ``patient``, the
+        names of before 0.2, still serve, with a FutureWarning).
     kind : {"median_beat", "window"}, default="median_beat"
         What a segment is.
     window : float, default=5.0
@@ -36,9 +39,10 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
         Seconds between window starts; ``None`` means ``window`` (no overlap).
     before, after : float, default=0.25, 0.45
         Seconds before and after the R peak of a median beat.
-    n_samples : int, default=None
+    segment_length : int, default=None
         Resample each segment to this many samples; ``None`` keeps the
-        record's rate (then all records must share one ``fs``).
+        record's rate (then all records must share one ``fs``). Named
+        ``n_samples`` before 0.2 (still accepted, with a FutureWarning).
     detector : str, default="fast_pan_tompkins"
         R-peak detector for median beats (see
         :data:`~sklearn_ecg.segmentation.DETECTORS`).
@@ -49,8 +53,8 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
         - ``X`` : ndarray of shape (n_segments, segment_length);
         - ``groups`` : ndarray of str, the person of each segment;
         - ``record`` : ndarray of str, the record of each segment
-          (``"person/record"`` for ECG-ID, whose records are numbered within
-          a person);
+          (``"subject/record"`` for a record numbered within its subject, as
+          ECG-ID's are: a record whose ``record`` is an int);
         - ``start`` : ndarray of int, the window's first sample in its record;
         - ``skipped`` : list of (record, start or None, reason) for windows
           without a median beat (no beat found) and records shorter than one
@@ -59,7 +63,7 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
     Examples
     --------
     >>> from sklearn_ecg.datasets import load_ecgid_sample, make_segments
-    >>> seg = make_segments(load_ecgid_sample()[:6], window=10.0, n_samples=120)
+    >>> seg = make_segments(load_ecgid_sample()[:6], window=10.0, segment_length=120)
     >>> seg.X.shape
     (12, 120)
     >>> sorted(set(seg.groups.tolist()))
@@ -74,8 +78,8 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
     step = window if step is None else step
     if not isinstance(step, Real) or not step > 0:
         raise ValueError(f"step must be a positive number of seconds or None, got {step!r}")
-    if n_samples is not None and (not isinstance(n_samples, Integral) or n_samples < 2):
-        raise ValueError(f"n_samples must be an int >= 2 or None, got {n_samples!r}")
+    if segment_length is not None and (not isinstance(segment_length, Integral) or segment_length < 2):
+        raise ValueError(f"segment_length must be an int >= 2 or None, got {segment_length!r}")
     if kind == "median_beat" and detector not in DETECTORS:
         raise ValueError(f"detector must be one of {list(DETECTORS)}, got {detector!r}")
     if len(records) == 0:
@@ -83,12 +87,12 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
 
     parts = {"X": [], "groups": [], "record": [], "start": []}
     skipped = []
-    for rec in records:
+    for i, rec in enumerate(records):
         fs = check_fs(rec.fs, "fs of a record")
-        person = getattr(rec, "person", None)
+        person = record_field(rec, "subject", f"records[{i}]")
         # ECG-ID numbers records within a person; MIT-BIH names are unique.
-        name = str(rec.record) if person is None else f"{person}/{rec.record}"
-        person = rec.patient if person is None else person
+        numbered = isinstance(rec.record, Integral) and not isinstance(rec.record, bool)
+        name = f"{person}/{rec.record}" if numbered else str(rec.record)
         signal = np.asarray(rec.signal, dtype=float)
         if signal.ndim != 1:
             raise ValueError(
@@ -101,10 +105,10 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
             continue
         windows = np.stack([signal[s:s + length] for s in starts])
         if kind == "window":
-            X = windows if n_samples is None else resample_rows(windows, n_samples)
+            X = windows if segment_length is None else resample_rows(windows, segment_length)
         else:
             segmenter = RPeakSegmenter(fs=fs, detector=detector, before=before, after=after,
-                                       n_samples=n_samples, rr_features=False)
+                                       beat_length=segment_length, rr_features=False)
             X = segmenter.fit(windows).transform(windows)
             found = ~np.isnan(X).any(axis=1)
             skipped += [(name, int(s), "no beat found") for s in starts[~found]]
@@ -113,7 +117,7 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
                 continue
         if parts["X"] and X.shape[1] != parts["X"][0].shape[1]:
             raise ValueError(
-                "records give segments of different lengths (different fs); pass n_samples "
+                "records give segments of different lengths (different fs); pass segment_length "
                 "to resample them to one length"
             )
         parts["X"].append(X)

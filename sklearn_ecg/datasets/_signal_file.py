@@ -40,8 +40,10 @@ def read_signal(path, *, lead=None, column=None, fs=None):
     Returns
     -------
     signal : :class:`~sklearn.utils.Bunch`
-        ``signal`` (1-D float array), ``fs``, ``lead`` (the signal name or
-        CSV column read) and ``record`` (the file's name without suffixes).
+        The fields every reader gives: ``signal`` (1-D float array), ``fs``,
+        ``record`` (the file's name without suffixes), ``lead`` (the signal
+        name or CSV column read) and ``leads`` (``(lead,)``); ``subject`` and
+        ``r_peaks`` are None, as a file alone says neither.
 
     Examples
     --------
@@ -72,8 +74,8 @@ def _read_signal(path, *, lead=None, column=None, fs=None, options=("lead", "col
         if fs is not None and fs != float(header.fs):
             raise ValueError(f"{fs_name} {fs:g} disagrees with the record's header ({header.fs} Hz)")
         record = read_wfdb_signals(base, channels=[index])
-        return Bunch(signal=record.p_signal[:, 0].astype(float), fs=float(header.fs),
-                     lead=header.sig_name[index], record=base.name)
+        return _signal_bunch(record.p_signal[:, 0].astype(float), float(header.fs),
+                             base.name, header.sig_name[index])
     numeric = _read_numeric_csv(path)
     if column is None:
         column = numeric.columns[0]
@@ -90,8 +92,14 @@ def _read_signal(path, *, lead=None, column=None, fs=None, options=("lead", "col
     name = path.name
     for suffix in reversed(path.suffixes):
         name = name[: -len(suffix)] if name.endswith(suffix) else name
-    return Bunch(signal=numeric[column].to_numpy(dtype=float), fs=fs, lead=str(column),
-                 record=name or path.name)
+    return _signal_bunch(numeric[column].to_numpy(dtype=float), fs, name or path.name,
+                         str(column))
+
+
+def _signal_bunch(signal, fs, record, lead):
+    """The record of :func:`read_signal`, with every field the other readers share."""
+    return Bunch(signal=signal, fs=fs, record=record, subject=None, lead=lead, leads=(lead,),
+                 r_peaks=None)
 
 
 def _is_wfdb(path):

@@ -328,7 +328,7 @@ class RPeakDisplay:
     >>> n = int(10 * record.fs)
     >>> disp = RPeakDisplay.from_signal(
     ...     record.signal[:n], record.fs, detector="hamilton",
-    ...     reference=record.beat_samples[record.beat_samples < n])
+    ...     reference=record.r_peaks[record.r_peaks < n])
     >>> [text.get_text() for text in disp.ax_.get_legend().get_texts()]
     ['signal', 'matched (12)', 'missed (4)', 'false (0)']
     >>> disp.ax_.get_title()
@@ -392,7 +392,7 @@ class RPeakDisplay:
                 f"signal must be one lead, a 1-D array, got shape {signal.shape}"
             )
         fs = check_fs(self.fs)
-        peaks = check_peaks(self.peaks, "peaks", n_samples=signal.size)
+        peaks = check_peaks(self.peaks, "peaks", signal_length=signal.size)
         if ax is None:
             figure, ax = plt.subplots(figsize=(10, 3), layout="constrained")
         else:
@@ -418,7 +418,7 @@ class RPeakDisplay:
             self.missed_ = self.false_ = None
             default_title = f"{name}: {peaks.size} detected"
         else:
-            reference = check_peaks(self.reference, "reference", n_samples=signal.size)
+            reference = check_peaks(self.reference, "reference", signal_length=signal.size)
             ref_idx, det_idx = match_peaks(
                 reference, peaks, fs, tolerance=self.tolerance
             )

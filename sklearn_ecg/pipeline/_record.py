@@ -106,7 +106,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
     >>> records = load_mitdb_sample()
     >>> model = RecordBeatClassifier(
     ...     LogisticRegression(max_iter=1000),
-    ...     segmenter=RPeakSegmenter(fs=360, n_samples=64)).fit(records[:6])
+    ...     segmenter=RPeakSegmenter(fs=360, beat_length=64)).fit(records[:6])
     >>> table = model.predict_record(records[6].signal, fs=360)
     >>> table.columns.tolist()[:3]
     ['sample', 'time_s', 'class']
@@ -168,9 +168,11 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
             )
         else:
             segmenter = clone(self.segmenter)
+        # A segmenter given the deprecated n_samples warns once, here, not at every prediction.
+        segmenter.set_params(beat_length=segmenter._requested_beat_length(), n_samples="deprecated")
         data = make_beat_dataset(
             records, peaks=segmenter.detector, before=segmenter.before, after=segmenter.after,
-            n_samples=segmenter.n_samples, classes=self.classes, tolerance=self.tolerance,
+            beat_length=segmenter.beat_length, classes=self.classes, tolerance=self.tolerance,
         )
         if len(data.y) == 0:
             raise ValueError(f"the records hold no beat of the classes {tuple(self.classes)}")

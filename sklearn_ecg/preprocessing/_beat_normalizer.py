@@ -11,7 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import beat_feature_names, check_fs, resample_rows
+from ..utils._deprecation import renamed_message, renamed_param, renamed_state
 from ..utils._vocabulary import RR_COLUMNS
 
 
@@ -40,25 +41,37 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         - ``"baseline"``: the beat's median, its isoelectric level, is
           subtracted; the amplitude stays in the original units (e.g. mV);
         - ``None``: no normalisation, resampling only.
-    n_samples : int, default=None
+    beat_length : int, default=None
         Length of each output beat. None keeps the input length, unless
         ``target_fs`` is given. Exclusive with ``target_fs``.
+
+        .. versionadded:: 0.2
+           Named ``n_samples`` before.
     fs : float, default=None
         Sampling frequency of the input beats, in samples per second. Used
         only together with ``target_fs``.
     target_fs : float, default=None
         Sampling frequency to resample the beats to, an alternative to
-        ``n_samples``: the output length is ``round(n_features_in_ *
+        ``beat_length``: the output length is ``round(n_features_in_ *
         target_fs / fs)`` (at least 1). Requires ``fs``; exclusive with
-        ``n_samples``.
+        ``beat_length``.
+    n_samples : int, default="deprecated"
+        The old name of ``beat_length``.
+
+        .. deprecated:: 0.2
+           ``n_samples`` was renamed to ``beat_length`` in 0.2 and will be
+           removed in 0.4 (in scikit-learn, ``n_samples`` counts rows).
 
     Attributes
     ----------
+    beat_length_ : int
+        Length of each output beat, as ``RPeakSegmenter.beat_length_``.
     n_samples_out_ : int
-        Length of each output beat.
+        The same, by its name before 0.2 (deprecated, read with a
+        FutureWarning; removed in 0.4).
     n_features_in_ : int
         Number of samples per beat seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the input columns seen during :meth:`fit`. Defined only when
         ``X`` has feature names that are all strings.
 
@@ -127,27 +140,43 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
     >>> BeatNormalizer(method="baseline").fit_transform(X)
     array([[-1.,  0.,  3.,  0., -1.],
            [ 0.,  0.,  0.,  0.,  0.]])
-    >>> norm = BeatNormalizer(n_samples=187).fit(X)
+    >>> norm = BeatNormalizer(beat_length=187).fit(X)
     >>> norm.transform(X).shape
     (2, 187)
     >>> norm.get_feature_names_out()[:3]
     array(['beat_000', 'beat_001', 'beat_002'], dtype=object)
-    >>> BeatNormalizer(fs=360, target_fs=125).fit(np.zeros((1, 360))).n_samples_out_
+    >>> BeatNormalizer(fs=360, target_fs=125).fit(np.zeros((1, 360))).beat_length_
     125
     """
 
     _parameter_constraints: dict = {
         "method": [StrOptions({"minmax", "zscore", "baseline"}), None],
-        "n_samples": [Interval(Integral, 1, None, closed="left"), None],
+        "beat_length": [Interval(Integral, 1, None, closed="left"), None],
         "fs": [Interval(Real, 0, None, closed="neither"), None],
         "target_fs": [Interval(Real, 0, None, closed="neither"), None],
+        "n_samples": [Interval(Integral, 1, None, closed="left"), None, Hidden(StrOptions({"deprecated"}))],
     }
 
-    def __init__(self, method="minmax", *, n_samples=None, fs=None, target_fs=None):
+    def __init__(self, method="minmax", *, beat_length=None, fs=None, target_fs=None,
+                 n_samples="deprecated"):
         self.method = method
-        self.n_samples = n_samples
+        self.beat_length = beat_length
         self.fs = fs
         self.target_fs = target_fs
+        self.n_samples = n_samples
+
+    @property
+    def n_samples_out_(self):
+        """Deprecated name of ``beat_length_``: the length of each output beat."""
+        length = self.beat_length_
+        warnings.warn(renamed_message("n_samples_out_", "beat_length_"), FutureWarning, stacklevel=2)
+        return length
+
+    def __setstate__(self, state):
+        # A normaliser pickled before 0.2 holds the output length as n_samples and
+        # n_samples_out_.
+        super().__setstate__(renamed_state(state, "n_samples", "beat_length",
+                                           fitted={"n_samples_out_": "beat_length_"}))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -185,11 +214,12 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
                 stacklevel=3,
             )
         n_in = X.shape[1]
+        beat_length = renamed_param(self, "n_samples", "beat_length", stacklevel=4)
         if self.target_fs is not None:
-            if self.n_samples is not None:
+            if beat_length is not None:
                 raise ValueError(
-                    "n_samples and target_fs both set the output length; give only "
-                    f"one of them, got n_samples={self.n_samples!r} and "
+                    "beat_length and target_fs both set the output length; give only "
+                    f"one of them, got beat_length={beat_length!r} and "
                     f"target_fs={self.target_fs!r}"
                 )
             if self.fs is None:
@@ -199,11 +229,11 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
                 )
             fs = check_fs(self.fs, "fs")
             target_fs = check_fs(self.target_fs, "target_fs")
-            self.n_samples_out_ = max(1, int(round(n_in * target_fs / fs)))
-        elif self.n_samples is not None:
-            self.n_samples_out_ = int(self.n_samples)
+            self.beat_length_ = max(1, int(round(n_in * target_fs / fs)))
+        elif beat_length is not None:
+            self.beat_length_ = int(beat_length)
         else:
-            self.n_samples_out_ = n_in
+            self.beat_length_ = n_in
         return self
 
     def transform(self, X):
@@ -211,12 +241,12 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_beats, n_features_in_) or (n_beats, n_features_in_, n_leads)
+        X : array-like of shape (n_beats, `n_features_in_`) or (n_beats, `n_features_in_`, n_leads)
             Beats, one per row, of the length seen in :meth:`fit`.
 
         Returns
         -------
-        X_out : ndarray of shape (n_beats, n_samples_out_) or (n_beats, n_samples_out_, n_leads)
+        X_out : ndarray of shape (n_beats, `beat_length_`) or (n_beats, `beat_length_`, n_leads)
             The normalised beats; each lead of a 3-D beat is normalised alone.
         """
         check_is_fitted(self)
@@ -233,8 +263,8 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         # Flatness is judged on the input: the polyphase filter leaves a small
         # ripple on a resampled constant, which normalising would blow up.
         flat = np.ptp(X, axis=1) == 0
-        if self.n_samples_out_ != X.shape[1]:
-            X = resample_rows(X, self.n_samples_out_)
+        if self.beat_length_ != X.shape[1]:
+            X = resample_rows(X, self.beat_length_)
         else:
             X = X.copy()
         if self.method is None:
@@ -273,15 +303,15 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         feature_names_out : ndarray of str objects
             The input names when the beats are not resampled and names are
             known, else ``beat_000``, ``beat_001``, ... zero-padded to the
-            width of ``n_samples_out_ - 1``.
+            width of ``beat_length_ - 1``.
         """
         check_is_fitted(self, "n_features_in_")
         input_features = _check_feature_names_in(
             self, input_features, generate_names=False
         )
-        if input_features is not None and self.n_samples_out_ == self.n_features_in_:
+        if input_features is not None and self.beat_length_ == self.n_features_in_:
             return np.asarray(input_features, dtype=object)
-        return np.asarray(beat_feature_names(self.n_samples_out_), dtype=object)
+        return np.asarray(beat_feature_names(self.beat_length_), dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

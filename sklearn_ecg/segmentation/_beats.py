@@ -8,6 +8,7 @@ These two functions are the only place where beats are cut out of a signal:
 import numpy as np
 
 from ..utils import resample_rows
+from ..utils._deprecation import renamed_kwargs
 from ..utils._vocabulary import RR_FEATURE_NAMES
 
 # Number of RR intervals on each side of a beat that make up its local average, as
@@ -23,7 +24,8 @@ def window_bounds(before, after, fs):
     return int(round(before * fs)), int(round(after * fs))
 
 
-def beat_windows(signal, peaks, fs, before, after, *, edge="drop", n_samples=None):
+@renamed_kwargs(n_samples="beat_length")
+def beat_windows(signal, peaks, fs, before, after, *, edge="drop", beat_length=None):
     """Cut one window around each R peak.
 
     The window of a peak at sample ``p`` covers samples ``p - round(before * fs)``
@@ -43,12 +45,13 @@ def beat_windows(signal, peaks, fs, before, after, *, edge="drop", n_samples=Non
         (``"drop"``: they are reported in ``kept``) or kept with the missing
         samples filled by the nearest sample of the signal (``"pad"``), which
         keeps every window aligned on its R peak.
-    n_samples : int, default=None
-        Resample each window to this many samples.
+    beat_length : int, default=None
+        Resample each window to this many samples (``n_samples`` before 0.2,
+        still accepted with a FutureWarning).
 
     Returns
     -------
-    beats : ndarray of shape (n_kept, window_length or n_samples)
+    beats : ndarray of shape (n_kept, window_length or beat_length)
     kept : ndarray of bool of shape (n_peaks,)
         Which peaks have a window in ``beats``.
     """
@@ -66,12 +69,12 @@ def beat_windows(signal, peaks, fs, before, after, *, edge="drop", n_samples=Non
         source = np.pad(x, (n_before, n_after), mode="edge") if x.size else x
         starts = peaks
     if starts.size == 0 or length == 0:
-        beats = np.empty((0, n_samples or length))
+        beats = np.empty((0, beat_length or length))
         return beats, kept
     index = starts[:, None] + np.arange(length)[None, :]
     beats = source[index]
-    if n_samples is not None and n_samples != length:
-        beats = resample_rows(beats, n_samples)
+    if beat_length is not None and beat_length != length:
+        beats = resample_rows(beats, beat_length)
     return beats, kept
 
 

@@ -236,7 +236,7 @@ def refine_peaks(signal, peaks, fs, *, before=_REFINE_BEFORE, after=_REFINE_AFTE
     """
     x = np.asarray(signal, dtype=float)
     fs = check_fs(fs)
-    peaks = check_peaks(peaks, n_samples=x.size)
+    peaks = check_peaks(peaks, signal_length=x.size)
     if peaks.size == 0:
         return peaks
     y = np.abs(_bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))

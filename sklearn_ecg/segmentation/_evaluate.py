@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import detection_scores
+from ..utils._deprecation import record_field
 from ._detectors import detect_r_peaks
 
 
@@ -16,8 +17,9 @@ def evaluate_detector(records, detector="fast_pan_tompkins", *, refine=True, tol
     Parameters
     ----------
     records : list of Bunch
-        Records with ``signal``, ``fs``, ``record``, ``beat_samples`` and
-        ``vf_episodes`` (as returned by
+        Records with ``signal``, ``fs``, ``record``, ``r_peaks`` (the
+        reference; ``beat_samples`` before 0.2, still read with a
+        FutureWarning) and ``vf_episodes`` (as returned by
         :func:`~sklearn_ecg.datasets.read_mitdb_record`); ventricular flutter
         episodes are left out of the count.
     detector : str, default="fast_pan_tompkins"
@@ -53,9 +55,10 @@ def evaluate_detector(records, detector="fast_pan_tompkins", *, refine=True, tol
         peaks = detect_r_peaks(rec.signal, rec.fs, detector, refine=refine)
         seconds = time.perf_counter() - start
         per_30_min.append(seconds * 1800.0 * rec.fs / rec.signal.size)
-        s = detection_scores(rec.beat_samples, peaks, rec.fs, tolerance=tolerance,
+        reference = record_field(rec, "r_peaks", f"record {rec.record}")
+        s = detection_scores(reference, peaks, rec.fs, tolerance=tolerance,
                              exclude=rec.vf_episodes)
-        rows[str(rec.record)] = {"beats": len(rec.beat_samples), **s, "seconds": seconds}
+        rows[str(rec.record)] = {"beats": len(reference), **s, "seconds": seconds}
     table = pd.DataFrame.from_dict(rows, orient="index")
     tp, fn, fp = (int(table[c].sum()) for c in ("tp", "fn", "fp"))
     errors = table["mean_abs_error_ms"].fillna(0) * table["tp"]

@@ -6,10 +6,11 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ..utils import beat_feature_names, check_peaks
+from ..utils._deprecation import renamed_param, renamed_state
 from ..utils._signal import template_correlation
 from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
 from ._beats import beat_windows, rr_features, window_bounds
@@ -44,9 +45,12 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         Seconds of signal kept before each R peak.
     after : float, default=0.45
         Seconds of signal kept after each R peak.
-    n_samples : int, default=None
+    beat_length : int, default=None
         Resample each beat window to this many samples. None keeps
         ``round(before * fs) + round(after * fs)`` samples.
+
+        .. versionadded:: 0.2
+           Named ``n_samples`` before.
     rr_features : bool, default=True
         Add RR-interval features: per beat in :meth:`segment`
         (``rr_prev``, ``rr_next``, ``rr_local`` in seconds, and the ratios of
@@ -75,13 +79,19 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         only a stretch at a time is converted to float and filtered. The
         default detector gives the same peaks as a single pass. None (the
         default) processes the whole signal at once.
+    n_samples : int, default="deprecated"
+        The old name of ``beat_length``.
+
+        .. deprecated:: 0.2
+           ``n_samples`` was renamed to ``beat_length`` in 0.2 and will be
+           removed in 0.4 (in scikit-learn, ``n_samples`` counts rows).
 
     Attributes
     ----------
     n_features_in_ : int
-        Number of samples of each input window seen in :term:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during :term:`fit`. Defined only when `X`
+        Number of samples of each input window seen in ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when `X`
         has feature names that are all strings.
     beat_length_ : int
         Number of samples of each output beat.
@@ -123,7 +133,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
     >>> fs = 360
     >>> t = np.arange(10 * fs) / fs
     >>> ecg = np.exp(-(((t % 0.8) - 0.4) ** 2) / (2 * 0.01 ** 2))  # 75 beats/min
-    >>> seg = RPeakSegmenter(fs=fs, n_samples=100)
+    >>> seg = RPeakSegmenter(fs=fs, beat_length=100)
     >>> beats = seg.segment(ecg)
     >>> beats.beats.shape, beats.rr.shape
     ((12, 100), (12, 10))
@@ -139,11 +149,12 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         "detector": [StrOptions(set(DETECTORS))],
         "before": [Interval(Real, 0, None, closed="left")],
         "after": [Interval(Real, 0, None, closed="left")],
-        "n_samples": [Interval(Integral, 1, None, closed="left"), None],
+        "beat_length": [Interval(Integral, 1, None, closed="left"), None],
         "rr_features": ["boolean"],
         "edge": [StrOptions({"drop", "pad"})],
         "no_beat": [StrOptions({"warn", "nan", "raise"})],
         "chunk_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "n_samples": [Interval(Integral, 1, None, closed="left"), None, Hidden(StrOptions({"deprecated"}))],
     }
 
     def __init__(
@@ -152,41 +163,54 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         detector="fast_pan_tompkins",
         before=0.25,
         after=0.45,
-        n_samples=None,
+        beat_length=None,
         rr_features=True,
         edge="drop",
         no_beat="warn",
         chunk_duration=None,
+        n_samples="deprecated",
     ):
         self.fs = fs
         self.detector = detector
         self.before = before
         self.after = after
-        self.n_samples = n_samples
+        self.beat_length = beat_length
         self.rr_features = rr_features
         self.edge = edge
         self.no_beat = no_beat
         self.chunk_duration = chunk_duration
+        self.n_samples = n_samples
 
-    def _beat_length(self):
+    def __setstate__(self, state):
+        # A segmenter pickled before 0.2 (in a saved model, say) holds n_samples.
+        super().__setstate__(renamed_state(state, "n_samples", "beat_length"))
+
+    def _requested_beat_length(self, stacklevel=5):
+        """``beat_length``, or the deprecated ``n_samples`` with a FutureWarning.
+
+        ``stacklevel`` 5 points at the caller of ``fit`` (through ``_fit_context``).
+        """
+        return renamed_param(self, "n_samples", "beat_length", stacklevel=stacklevel)
+
+    def _beat_length(self, requested):
         n_before, n_after = window_bounds(self.before, self.after, self.fs)
         if n_before + n_after < 1:
             raise ValueError(
                 f"before + after must span at least one sample at fs={self.fs}, "
                 f"got before={self.before} and after={self.after}"
             )
-        return self.n_samples or n_before + n_after
+        return requested or n_before + n_after
 
-    def _cut(self, x, peaks):
+    def _cut(self, x, peaks, length):
         """Beats and kept mask of one signal (float, 1-D or leads as columns) at known peaks."""
         if x.ndim == 2:
             # Every lead is cut at the same peaks: beats of shape (n, length, n_leads).
-            cut = [self._cut(lead, peaks) for lead in x.T]
+            cut = [self._cut(lead, peaks, length) for lead in x.T]
             return np.stack([b for b, _ in cut], axis=-1), cut[0][1]
         return beat_windows(x, peaks, self.fs, self.before, self.after, edge=self.edge,
-                            n_samples=self.n_samples)
+                            beat_length=length)
 
-    def _cut_in_chunks(self, signal, peaks):
+    def _cut_in_chunks(self, signal, peaks, length):
         """:meth:`_cut` stretch by stretch, converting only a stretch at a time to float."""
         n = signal.shape[0]
         n_before, n_after = window_bounds(self.before, self.after, self.fs)
@@ -194,7 +218,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             kept = (peaks - n_before >= 0) & (peaks + n_after <= n)
         else:
             kept = np.ones(peaks.size, dtype=bool)
-        shape = (int(kept.sum()), self._beat_length(), *signal.shape[1:])
+        shape = (int(kept.sum()), length, *signal.shape[1:])
         beats = np.empty(shape)
         core = max(1, int(round(self.chunk_duration * self.fs)))
         done = 0
@@ -205,7 +229,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             # Every window of a peak of this stretch lies inside [lo, hi): only the
             # record's own ends cut a window short.
             lo, hi = max(0, start - n_before), min(n, start + core + n_after)
-            part, _ = self._cut(np.asarray(signal[lo:hi], dtype=float), mine - lo)
+            part, _ = self._cut(np.asarray(signal[lo:hi], dtype=float), mine - lo, length)
             beats[done:done + len(part)] = part
             done += len(part)
         return beats, kept
@@ -230,7 +254,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             The fitted segmenter.
         """
         validate_data(self, X, reset=True)
-        self.beat_length_ = self._beat_length()
+        self.beat_length_ = self._beat_length(self._requested_beat_length())
         return self
 
     def detect(self, signal):
@@ -282,7 +306,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
               values of both say the detections are not heartbeats (noise).
         """
         self._validate_params()
-        length = self._beat_length()
+        length = self._beat_length(self._requested_beat_length(stacklevel=4))
         chunked = self.chunk_duration is not None
         # In chunks, an array (a memmap of a 24-hour record, say) stays as it is
         # and only a stretch at a time is converted.
@@ -298,8 +322,8 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             peaks = detect_r_peaks(x if x.ndim == 1 else x[:, 0], self.fs, self.detector,
                                    chunk_duration=self.chunk_duration)
         else:
-            peaks = check_peaks(peaks, "peaks", n_samples=x.shape[0])
-        beats, kept = self._cut_in_chunks(x, peaks) if chunked else self._cut(x, peaks)
+            peaks = check_peaks(peaks, "peaks", signal_length=x.shape[0])
+        beats, kept = self._cut_in_chunks(x, peaks, length) if chunked else self._cut(x, peaks, length)
         rr = rr_features(peaks, self.fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
         names = beat_feature_names(length) + (list(RR_FEATURE_NAMES) if self.rr_features else [])
         intervals = np.diff(peaks) / self.fs
@@ -322,7 +346,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Xt : ndarray of shape (n_windows, beat_length_ + 4) or (n_windows, beat_length_)
+        Xt : ndarray of shape (n_windows, `beat_length_` + 4) or (n_windows, `beat_length_`)
             The median beat of each window, followed (when
             ``rr_features=True``) by ``n_beats``, ``rr_mean``, ``rr_std`` and
             ``rr_rmssd`` (seconds). See Notes for windows with few or no beats.
@@ -335,7 +359,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             peaks = detect_r_peaks(row, self.fs, self.detector, chunk_duration=self.chunk_duration)
             beats, _ = beat_windows(
                 row, peaks, self.fs, self.before, self.after, edge=self.edge,
-                n_samples=self.n_samples,
+                beat_length=self.beat_length_,
             )
             if len(beats):
                 Xt[i, : self.beat_length_] = np.median(beats, axis=0)
@@ -370,7 +394,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         input_features : array-like of str, default=None
-            Checked against the names seen in :term:`fit`, then unused: output
+            Checked against the names seen in ``fit``, then unused: output
             columns do not correspond to input columns.
 
         Returns

@@ -11,6 +11,8 @@ from numbers import Real
 import numpy as np
 from scipy.signal import resample_poly
 
+from ._deprecation import renamed_kwargs
+
 
 def check_fs(fs, name="fs"):
     """Return ``fs`` as a float after checking it is a positive, finite number.
@@ -125,7 +127,8 @@ def beat_feature_names(n_samples):
     return [f"beat_{i:0{width}d}" for i in range(n_samples)]
 
 
-def check_peaks(peaks, name="peaks", n_samples=None):
+@renamed_kwargs(n_samples="signal_length")
+def check_peaks(peaks, name="peaks", signal_length=None):
     """Return ``peaks`` as a sorted, unique int64 array of sample indices.
 
     Parameters
@@ -134,8 +137,9 @@ def check_peaks(peaks, name="peaks", n_samples=None):
         Sample indices; floats are accepted only when they hold whole numbers.
     name : str, default="peaks"
         The argument's name, used in error messages.
-    n_samples : int, default=None
-        When given, every index must lie in ``[0, n_samples)``.
+    signal_length : int, default=None
+        When given, every index must lie in ``[0, signal_length)``. Named
+        ``n_samples`` before 0.2 (still accepted, with a FutureWarning).
 
     Returns
     -------
@@ -156,9 +160,9 @@ def check_peaks(peaks, name="peaks", n_samples=None):
             or (np.issubdtype(arr.dtype, np.floating) and np.all(np.mod(arr, 1) == 0))):
         raise ValueError(f"{name} must hold whole sample indices, got {arr[:3].tolist()}...")
     arr = np.unique(arr.astype(np.int64))
-    if n_samples is not None and (arr[0] < 0 or arr[-1] >= n_samples):
+    if signal_length is not None and (arr[0] < 0 or arr[-1] >= signal_length):
         raise ValueError(
-            f"{name} must lie inside the signal (0 to {n_samples - 1}), got values "
+            f"{name} must lie inside the signal (0 to {signal_length - 1}), got values "
             f"from {arr[0]} to {arr[-1]}"
         )
     return arr

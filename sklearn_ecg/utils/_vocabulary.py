@@ -31,3 +31,17 @@ unclassifiable (Q)."""
 
 AAMI_EVALUATION_CLASSES = ("N", "S", "V", "F")
 """The classes of the AAMI evaluation protocol: Q beats are too rare to learn or score."""
+
+RECORD_FIELDS = ("signal", "fs", "record", "subject", "lead", "leads", "r_peaks")
+"""The fields every record reader returns (:func:`~sklearn_ecg.datasets.read_mitdb_record`,
+:func:`~sklearn_ecg.datasets.read_ecgid_record`, :func:`~sklearn_ecg.datasets.read_signal`):
+the subject (patient or person) the signal comes from, the lead read (``leads``: every
+column of ``signal``) and the annotated R peaks, as sample indices."""
+
+RENAMED_RECORD_FIELDS = {
+    "patient": "subject",  # MIT-BIH
+    "beat_samples": "r_peaks",  # MIT-BIH
+    "person": "subject",  # ECG-ID
+    "channel": "lead",  # ECG-ID
+}
+"""Old field name -> shared name; the old names still read, with a FutureWarning, until 0.4."""
