@@ -21,7 +21,7 @@ def load_beats(classes, *, include_paced, data_home=None):
     if not names:
         raise SystemExit("no MIT-BIH records found: set SKLEARN_ECG_DATA")
     records = [read_mitdb_record(r, data_home, lead=("MLII", "V5")) for r in names]
-    data = make_beat_dataset(records, before=BEFORE, after=AFTER, n_samples=N_SAMPLES,
+    data = make_beat_dataset(records, before=BEFORE, after=AFTER, beat_length=N_SAMPLES,
                              classes=classes)
     data.X = BeatNormalizer("minmax").fit_transform(data.X).astype("float32")
     data.records = names

@@ -75,7 +75,7 @@ def load(data_home):
     if not names:
         raise SystemExit("no MIT-BIH records found: set SKLEARN_ECG_DATA")
     records = [read_mitdb_record(r, data_home, lead=("MLII", "V5"), all_leads=True) for r in names]
-    data = make_beat_dataset(records, before=BEFORE, after=AFTER, n_samples=N_SAMPLES,
+    data = make_beat_dataset(records, before=BEFORE, after=AFTER, beat_length=N_SAMPLES,
                              classes=CLASSES)
     beats = BeatNormalizer("minmax").fit_transform(data.X).astype("float32")  # per lead
     flat = beats.transpose(0, 2, 1).reshape(len(beats), -1)  # lead after lead

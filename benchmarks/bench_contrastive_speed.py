@@ -37,7 +37,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--output", default=str(Path(__file__).parent / "results" / "contrastive_speed.txt"))
     args = parser.parse_args(argv)
-    data = make_beat_dataset(load_mitdb_sample(), n_samples=187, classes=("N", "S", "V", "F"))
+    data = make_beat_dataset(load_mitdb_sample(), beat_length=187, classes=("N", "S", "V", "F"))
     reps = -(-args.beats // len(data.y))
     X = BeatNormalizer().fit_transform(np.tile(data.X, (reps, 1))[: args.beats]).astype("float32")
     segments = X[:, :, None]

@@ -44,7 +44,7 @@ def _record_model(inference):
         ("cnn", HeartbeatCNNClassifier(extra_features=20, epochs=1, random_state=0,
                                        inference=inference)),
     ])
-    return RecordBeatClassifier(pipe, segmenter=RPeakSegmenter(fs=360, n_samples=187),
+    return RecordBeatClassifier(pipe, segmenter=RPeakSegmenter(fs=360, beat_length=187),
                                 relative_features=True).fit(load_mitdb_sample())
 
 

@@ -47,7 +47,7 @@ else:
 t2 = time.perf_counter()
 rec = read_mitdb_record(record, data_home or None)
 t3 = time.perf_counter()
-seg = RPeakSegmenter(fs=rec.fs, before=0.25, after=0.45, n_samples=187).segment(rec.signal)
+seg = RPeakSegmenter(fs=rec.fs, before=0.25, after=0.45, beat_length=187).segment(rec.signal)
 X = np.hstack([seg.beats, seg.rr])
 t4 = time.perf_counter()
 labels = model.predict(X)
@@ -75,7 +75,7 @@ def main(argv=None):
     from sklearn_ecg.utils import save_model
 
     read_mitdb_record(args.record, args.data_home)  # fails early without the data home
-    data = make_beat_dataset(load_mitdb_sample(), before=0.25, after=0.45, n_samples=187,
+    data = make_beat_dataset(load_mitdb_sample(), before=0.25, after=0.45, beat_length=187,
                              classes=("N", "S", "V", "F"))
     X = np.hstack([data.X, data.rr])
     start = time.perf_counter()

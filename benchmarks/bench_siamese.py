@@ -70,8 +70,8 @@ def load_ecgid(data_home=None, max_persons=None):
         keep = sorted({p for p, _ in names})[:max_persons]
         names = [(p, r) for p, r in names if p in keep]
     records = [read_ecgid_record(p, r, data_home) for p, r in names]
-    beats = make_segments(records, kind="median_beat", window=5.0, n_samples=128)
-    windows = make_segments(records, kind="window", window=2.5, n_samples=250)
+    beats = make_segments(records, kind="median_beat", window=5.0, segment_length=128)
+    windows = make_segments(records, kind="window", window=2.5, segment_length=250)
     beats.X, windows.X = zscore(beats.X), zscore(windows.X)
     return beats, windows, len(records)
 
@@ -140,8 +140,8 @@ def jacket(model, data_home, out):
                 ok = ~np.isnan(signal)
                 signal = np.interp(t, t[ok], signal[ok])
             rec = Bunch(signal=signal, fs=frame.attrs["fs"], record=f"{activity}/{channel}",
-                        patient="wearer")
-            seg = make_segments([rec], window=5.0, n_samples=128)
+                        subject="wearer")
+            seg = make_segments([rec], window=5.0, segment_length=128)
             for s in seg.skipped:
                 print(f"  jacket: left out {s}")
             segs.append(zscore(seg.X))

@@ -38,7 +38,7 @@ def main(argv=None):
     parser.add_argument("--pairs", type=int, default=20000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
-    seg = make_segments(load_ecgid_sample(), window=5.0, n_samples=128)
+    seg = make_segments(load_ecgid_sample(), window=5.0, segment_length=128)
     S = BeatNormalizer("zscore").fit_transform(seg.X).astype("float32")
     X, y, _ = make_pairs(S, seg.groups, n_pairs=args.pairs, random_state=0)
     reps = -(-args.pairs // len(S))

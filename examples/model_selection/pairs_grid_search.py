@@ -23,10 +23,10 @@ from sklearn_ecg.datasets import load_ecgid_sample
 
 records = load_ecgid_sample()
 windows = np.vstack([rec.signal for rec in records])
-persons = np.array([rec.person for rec in records])
+persons = np.array([rec.subject for rec in records])
 
 embed = make_pipeline(
-    RPeakSegmenter(fs=500, before=0.2, after=0.4, n_samples=120, rr_features=False),
+    RPeakSegmenter(fs=500, before=0.2, after=0.4, beat_length=120, rr_features=False),
     BeatNormalizer("zscore"),
 )
 beats = embed.fit_transform(windows)

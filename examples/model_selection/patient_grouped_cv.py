@@ -22,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_ecg import BeatNormalizer, PairGroupKFold
 from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 
-data = make_beat_dataset(load_mitdb_sample(), n_samples=90, classes=("N", "S", "V", "F"))
+data = make_beat_dataset(load_mitdb_sample(), beat_length=90, classes=("N", "S", "V", "F"))
 X = np.hstack([data.X, data.rr])
 n_beat = data.X.shape[1]
 print(f"{len(data.y)} beats from {len(set(data.groups))} patients; classes:",
@@ -30,7 +30,7 @@ print(f"{len(data.y)} beats from {len(set(data.groups))} patients; classes:",
 
 model = make_pipeline(
     ColumnTransformer([
-        ("beat", BeatNormalizer("zscore", n_samples=30), slice(0, n_beat)),
+        ("beat", BeatNormalizer("zscore", beat_length=30), slice(0, n_beat)),
         ("rr", StandardScaler(), slice(n_beat, None)),
     ]),
     LogisticRegression(class_weight="balanced", max_iter=1000),

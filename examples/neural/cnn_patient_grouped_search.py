@@ -38,7 +38,7 @@ train = ~np.isin(data.groups, ["208", "223"])  # two patients kept for the end
 print(f"{train.sum()} training beats from {len(set(data.groups[train]))} patients")
 
 pipe = make_pipeline(
-    BeatNormalizer("minmax", n_samples=187),
+    BeatNormalizer("minmax", beat_length=187),
     HeartbeatCNNClassifier(epochs=EPOCHS, class_weight="balanced", random_state=0),
 )
 search = GridSearchCV(

@@ -34,7 +34,7 @@ from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 from sklearn_ecg.metrics import aami_macro_f1
 from sklearn_ecg.neural import ContrastiveEncoder
 
-data = make_beat_dataset(load_mitdb_sample(), before=0.3, after=1.196, n_samples=187,
+data = make_beat_dataset(load_mitdb_sample(), before=0.3, after=1.196, beat_length=187,
                          classes=("N", "S", "V", "F"))
 X = BeatNormalizer("minmax").fit_transform(data.X)
 test = np.isin(data.groups, ["208", "223"])

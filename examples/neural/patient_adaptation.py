@@ -38,7 +38,7 @@ EPOCHS = int(os.environ.get("SKLEARN_ECG_EXAMPLE_EPOCHS", 4))
 LABELLED_SECONDS = 60
 
 records = load_mitdb_sample()
-data = make_beat_dataset(records, before=0.3, after=1.196, n_samples=187,
+data = make_beat_dataset(records, before=0.3, after=1.196, beat_length=187,
                          classes=("N", "S", "V", "F"))
 X = np.hstack([BeatNormalizer("minmax").fit_transform(data.X), data.rr])
 n_rr = data.rr.shape[1]

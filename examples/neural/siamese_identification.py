@@ -36,7 +36,7 @@ EPOCHS = int(os.environ.get("SKLEARN_ECG_EXAMPLE_EPOCHS", 15))
 
 # %%
 # Segments: one median beat per 5-s window, z-normalised
-seg = make_segments(load_ecgid_sample(), window=5.0, n_samples=96)
+seg = make_segments(load_ecgid_sample(), window=5.0, segment_length=96)
 X = BeatNormalizer("zscore").fit_transform(seg.X)
 print(f"{len(X)} segments of {X.shape[1]} samples from {len(set(seg.groups))} persons")
 

@@ -26,7 +26,7 @@ from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 # The test suite runs the examples with SKLEARN_ECG_EXAMPLE_EPOCHS=1.
 EPOCHS = int(os.environ.get("SKLEARN_ECG_EXAMPLE_EPOCHS", 5))
 
-data = make_beat_dataset(load_mitdb_sample(), n_samples=187, classes=("N", "S", "V", "F"))
+data = make_beat_dataset(load_mitdb_sample(), beat_length=187, classes=("N", "S", "V", "F"))
 X = BeatNormalizer("minmax").fit_transform(data.X)
 source = np.isin(data.groups, ["101", "124", "201", "207", "209"])
 target = data.groups == "119"

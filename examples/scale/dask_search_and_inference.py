@@ -52,7 +52,7 @@ def main(scheduler=None):
         # %%
         # Patient-grouped grid search, each fit a Dask task.
         records = load_mitdb_sample()
-        data = make_beat_dataset(records, n_samples=128, classes=("N", "S", "V"))
+        data = make_beat_dataset(records, beat_length=128, classes=("N", "S", "V"))
         search = GridSearchCV(
             HeartbeatCNNClassifier(**TINY), {"learning_rate": [1e-3, 3e-3]},
             cv=PairGroupKFold(2), scoring="balanced_accuracy", n_jobs=-1,
@@ -67,7 +67,7 @@ def main(scheduler=None):
         # Batch inference: a whole-record model, one task per record, one table.
         model = RecordBeatClassifier(
             HeartbeatCNNClassifier(**{**TINY, **search.best_params_}, inference="numpy"),
-            segmenter=RPeakSegmenter(fs=360, n_samples=128),
+            segmenter=RPeakSegmenter(fs=360, beat_length=128),
         ).fit(records[:6])
         paths = sorted(str(p.with_suffix("")) for p in (get_sample_home() / "mitdb").glob("*.hea"))
         start = time.perf_counter()

@@ -26,7 +26,7 @@ records = []
 for rec in load_mitdb_sample():
     n = int(SECONDS * rec.fs)
     records.append(Bunch(**{**rec, "signal": rec.signal[:n],
-                            "beat_samples": rec.beat_samples[rec.beat_samples < n]}))
+                            "r_peaks": rec.r_peaks[rec.r_peaks < n]}))
 
 print(f"{'detector':>18}  Se (%)  +P (%)  raw error (ms)  corrected (ms)  s / 30 min")
 for name in DETECTORS:
