@@ -149,7 +149,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         Class labels, of any type (``"N"``, ``"S"``, ``"V"``, ``"F"``, ``"Q"`` …).
     n_features_in_ : int
         Number of columns of ``X`` (samples per beat for 3-D input).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame of string names.
     beat_shape_ : tuple of int
         ``(n_samples, n_leads)`` of one beat as the network sees it.

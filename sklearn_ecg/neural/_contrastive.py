@@ -131,7 +131,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     ----------
     n_features_in_ : int
         Number of columns of ``X`` (samples per segment for 3-D input).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame of string names.
     beat_shape_ : tuple of int
         ``(n_samples, n_leads)`` of one segment as given to ``fit``.

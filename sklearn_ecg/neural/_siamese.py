@@ -139,7 +139,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
     ----------
     n_features_in_ : int
         Columns of a pair row (``2 * d``).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame of string names.
     segment_shape_ : tuple of int
         ``(d, n_leads)`` of one segment as the network sees it.

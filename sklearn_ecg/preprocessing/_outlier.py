@@ -74,10 +74,10 @@ class OutlierFilter(
 
     Attributes
     ----------
-    location_ : ndarray of shape (n_features_in_,)
+    location_ : ndarray of shape (`n_features_in_`,)
         Mean (``method="zscore"``) or median (``method="robust"``) of each
         column, ignoring NaN. NaN for a column that was entirely NaN.
-    scale_ : ndarray of shape (n_features_in_,)
+    scale_ : ndarray of shape (`n_features_in_`,)
         Population standard deviation (``"zscore"``) or scaled MAD
         (``"robust"``) of each column, ignoring NaN. Exactly 0 for a constant
         column, NaN for a column that was entirely NaN.
@@ -87,7 +87,7 @@ class OutlierFilter(
         detectors.
     n_features_in_ : int
         Number of columns seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns seen during :meth:`fit`. Defined only when ``X``
         has feature names that are all strings.
 
