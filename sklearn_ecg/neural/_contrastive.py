@@ -470,6 +470,27 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             return (first + second) / 2
         return self._embed(segments)
 
+    def embed(self, X):
+        """Embed each segment: :meth:`transform`, by the name the Siamese regressor uses.
+
+        :meth:`SiameseSimilarityRegressor.embed
+        <sklearn_ecg.neural.SiameseSimilarityRegressor.embed>` embeds segments
+        with its shared encoder; this is the same call here, so that code
+        that indexes a gallery takes either estimator.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
+            Segments, shaped as in ``fit``.
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_segments, embedding_dim)
+            What :meth:`transform` returns (a DataFrame after
+            ``set_output(transform="pandas")``).
+        """
+        return self.transform(X)
+
     def _embed(self, segments):
         batch_size = max(self.batch_size, 1024)
         if getattr(self, "inference", "keras") != "keras" or len(segments) > batch_size:

@@ -425,7 +425,10 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
 
         Use it to index a gallery for identification, e.g. with
         :class:`~sklearn.neighbors.KNeighborsClassifier`, or pass a gallery and
-        queries to :meth:`score_pairs`.
+        queries to :meth:`score_pairs`. :meth:`ContrastiveEncoder.embed
+        <sklearn_ecg.neural.ContrastiveEncoder.embed>` is the same call. This
+        regressor has no ``transform``: its rows are pairs, and an embedding
+        takes single segments, half as wide.
 
         Parameters
         ----------
