@@ -11,7 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_ecg.__main__ import _DEMO_STEPS, _demo_cnn, _demo_report, _start_plots, main
+from sklearn_ecg.__main__ import main
+from sklearn_ecg._cli import _main, detect_records, report_recording, run_demo, segment_records
+from sklearn_ecg._cli._demo import (
+    DEMO_STEPS,
+    _demo_baseline,
+    _demo_beats,
+    _demo_cnn,
+    _demo_read,
+    _demo_report,
+    _DemoRun,
+    start_plots,
+)
 from sklearn_ecg.datasets import get_sample_home, load_garment_sample, read_mitdb_record
 from sklearn_ecg.segmentation import RR_FEATURE_NAMES
 
@@ -29,27 +40,41 @@ JACKET_CSV = get_sample_home() / "smart-garment" / "Sitting_data.csv.gz"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """One quick run of the demo (one epoch a network, two folds), shared by the demo tests."""
+    """One quick run of the demo (one epoch a network, two folds), shared by the demo tests.
+
+    Run through ``main``, as the command runs it; what ``run_demo`` returned is kept.
+    """
     output = tmp_path_factory.mktemp("demo")
+    returned = []
+
+    def keep(**options):
+        returned.append(run_demo(**options))
+        return returned[-1]
+
     stdout = io.StringIO()
-    with contextlib.redirect_stdout(stdout):
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(stdout):
+        patch.setattr(_main, "run_demo", keep)
         code = main(["demo", "--output", str(output), "--epochs", "1", "--folds", "2"])
-    return code, stdout.getvalue(), output
+    return code, stdout.getvalue(), output, returned[0]
 
 
 def _step_output(out, step):
     """The lines printed by a step of the demo: its number (from 1) or its function."""
-    n = len(_DEMO_STEPS)
-    k = step if isinstance(step, int) else [f for _, f in _DEMO_STEPS].index(step) + 1
+    n = len(DEMO_STEPS)
+    k = step if isinstance(step, int) else [f for _, f in DEMO_STEPS].index(step) + 1
     start = out.index(f"[{k}/{n}]")
     end = out.index(f"[{k + 1}/{n}]") if k < n else out.index("Done in")
     return out[start:end].splitlines()
 
 
 def test_demo_shows_each_step_with_its_time(demo):
-    code, out, _ = demo
+    code, out, _, result = demo
     assert code == 0
-    n = len(_DEMO_STEPS)
+    n = len(DEMO_STEPS)
+    assert len(result.steps) == n and all(step.seconds >= 0 for step in result.steps)
+    assert result.steps[2].title == "Detecting R peaks with fast_pan_tompkins and scoring them " \
+        "(AAMI EC57, 150 ms)"
+    # The printed account: each step's number in order, its time on its last line.
     positions = [out.index(f"[{k}/{n}] ") for k in range(1, n + 1)]
     assert positions == sorted(positions)
     for k in range(1, n + 1):
@@ -57,42 +82,49 @@ def test_demo_shows_each_step_with_its_time(demo):
 
 
 def test_demo_prints_detection_accuracy(demo):
-    _, out, _ = demo
-    total = next(line for line in out.splitlines() if line.split() and line.split()[0] == "total")
-    se, ppv = map(float, total.split()[2:4])
-    assert se > 99 and ppv > 99
-    assert re.search(r"R-peak detection \(fast_pan_tompkins\): Se \d+\.\d+%, \+P \d+\.\d+%", out)
+    _, out, _, result = demo
+    total = result.detection.loc["total"]
+    assert total.sensitivity > 0.99 and total.positive_predictivity > 0.99
+    assert any(re.fullmatch(r"R-peak detection \(fast_pan_tompkins\): Se \d+\.\d+%, \+P \d+\.\d+% "
+                            r"on \d+ annotated beats", line) for line in result.summary)
+    # The same figures as printed: the total row of the detection table.
+    row = next(line.split() for line in out.splitlines() if line.split()[:1] == ["total"])
+    assert float(row[2]) == pytest.approx(100 * total.sensitivity, abs=0.005)
 
 
 def test_demo_prints_per_class_sensitivity_and_predictivity(demo):
-    _, out, _ = demo
+    _, out, _, result = demo
+    for model in (result.baseline, result.cnn):
+        report = model.report
+        assert report.index.tolist() == ["N", "S", "V", "F"]
+        assert (report["support"] > 0).all()
+        for column in ("sensitivity", "positive_predictivity"):
+            values = report[column].dropna()
+            assert ((values >= 0) & (values <= 1)).all()
+    assert result.macro_f1 == {"baseline": result.baseline.macro_f1, "cnn": result.cnn.macro_f1}
+    assert any(re.match(r"beat classes on unseen patients, CNN \(Se / \+P %\): N \d+ / \d+", line)
+               for line in result.summary)
+    # The printed table: the two models side by side.
     cnn_step = _step_output(out, _demo_cnn)
     assert any("Se (%)  +P (%)   Se (%)  +P (%)" in line for line in cnn_step)
     assert any("logistic regr." in line and "CNN" in line for line in cnn_step)
-    for label in "NSVF":
-        # class, beats, then Se and +P of the baseline and of the CNN
-        row = next(line.split() for line in cnn_step if line.split()[:1] == [label])
-        assert len(row) == 6 and int(row[1]) > 0
-        values = [float(v) for v in row[2:] if v != "n/a"]
-        assert all(0 <= v <= 100 for v in values)
-    assert re.search(r"beat classes on unseen patients, CNN \(Se / \+P %\): N \d+ / \d+", out)
 
 
 def test_demo_prints_similarity_auc_and_eer(demo):
-    _, out, _ = demo
+    _, out, _, result = demo
+    similarity = result.similarity
     for name in ("Pearson r (no learning)", "Siamese network"):
-        line = next(line for line in out.splitlines()
-                    if re.fullmatch(rf"\s+{re.escape(name)}\s+\d\.\d{{3}}\s+\d+\.\d", line))
-        auc, eer = map(float, line.split()[-2:])
-        assert 0 <= auc <= 1 and 0 <= eer <= 100
+        assert 0 <= similarity.auc[name] <= 1 and 0 <= similarity.eer[name] <= 1
+    assert 0 < similarity.n_same < similarity.n_pairs
+    assert any(re.search(r"EER \d+\.\d% \(Siamese network\), \d+\.\d% \(Pearson r\)", line)
+               for line in result.summary)
     assert "ROC AUC  EER (%)" in out
-    assert re.search(r"EER \d+\.\d% \(Siamese network\), \d+\.\d% \(Pearson r\)", out)
 
 
 def test_demo_saves_and_reloads_the_fitted_pipelines(demo):
-    _, out, output = demo
-    assert "reloaded, it predicts the same: True" in out
-    assert re.search(r"reloaded, its beat table of record \d+ is identical: True", out)
+    _, _, output, result = demo
+    assert result.baseline.reloaded_same is True
+    assert result.cnn.reloaded_same is True and result.cnn.record.isdigit()
     beats = np.load(output / "beats.npz")
     X = np.hstack([beats["X"], beats["rr"]])[:50]
     # The CNN also takes each beat's morphology relative to its patient's median beat.
@@ -105,35 +137,61 @@ def test_demo_saves_and_reloads_the_fitted_pipelines(demo):
     assert proba.shape == (50, 4) and np.allclose(proba.sum(axis=1), 1, atol=1e-5)
     assert set(cnn.predict(X_cnn)) <= {"N", "S", "V", "F"}
     assert record_model.feature_names_.size == X_cnn.shape[1]
-    assert record_model.segmenter_.n_samples == beats["X"].shape[1]
+    assert record_model.segmenter_.beat_length == beats["X"].shape[1]
     assert joblib.load(output / "baseline_pipeline.joblib").predict(X).shape == (50,)
 
 
 def test_demo_writes_the_plots_and_the_html_report(demo):
-    _, out, output = demo
+    _, out, output, result = demo
     for name in DEMO_PNGS:
         content = (output / name).read_bytes()
         assert content.startswith(PNG_MAGIC) and len(content) > 5000, name
     page = (output / "signal_report.html").read_text(encoding="utf-8")
     assert "<table" in page and page.count("data:image/png;base64,") >= 2
+    written = [*DEMO_PNGS, "signal_report.html", "beats.npz", "baseline_pipeline.joblib",
+               "cnn_pipeline.joblib"]
+    assert sorted(path.name for path in result.files) == sorted(written)
+    assert all(path.parent == output for path in result.files)
     listed = out[out.index("Files written to"):]
-    for name in DEMO_PNGS + ["signal_report.html", "beats.npz", "baseline_pipeline.joblib",
-                             "cnn_pipeline.joblib"]:
+    for name in written:
         assert name in listed
 
 
 def test_demo_reports_the_signals(demo):
-    _, out, _ = demo
+    _, out, _, result = demo
+    table = result.signal_report.table
+    assert table.index.tolist() == [f"jacket ecg{k}" for k in range(1, 6)] + ["MIT-BIH 208 MLII"]
+    assert all(40 < rate < 120 for rate in table["heart_rate"])
     report = _step_output(out, _demo_report)
-    rows = [line.split() for line in report if re.match(r"\s+(jacket ecg\d|MIT-BIH 208 MLII) ", line)]
-    assert [row[1] for row in rows] == ["ecg1", "ecg2", "ecg3", "ecg4", "ecg5", "208"]
-    heart_rates = [float(row[-1]) for row in rows]
-    assert all(40 < rate < 120 for rate in heart_rates)
+    assert sum(bool(re.match(r"\s+(jacket ecg\d|MIT-BIH 208 MLII) ", line)) for line in report) == 6
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"epochs": 0}, "--epochs must be a positive number of epochs, got 0"),
+        ({"epochs": 2.5}, "--epochs must be a positive number of epochs, got 2.5"),
+        ({"folds": 1}, "--folds must be at least 2 to hold patients out, got 1"),
+        ({"folds": 9}, "--folds must be at most 8, the patients of the sample, got 9"),
+        ({"detector": "nope"}, "--detector must be one of"),
+        ({"output": "{file}"}, "is a file, not a folder"),
+        ({"output": "{file}/below"}, "cannot be written to"),
+    ],
+)
+def test_run_demo_checks_every_option_before_its_first_step(tmp_path, options, message):
+    file = tmp_path / "a-file"
+    file.write_text("")
+    options = {k: v.format(file=file) if isinstance(v, str) else v for k, v in options.items()}
+    options.setdefault("output", str(tmp_path / "out"))
+    said = []
+    with pytest.raises((ValueError, OSError), match=re.escape(message)):
+        run_demo(say=said.append, **options)
+    assert said == []  # nothing was run
 
 
 def test_plots_are_skipped_without_matplotlib(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
-    assert _start_plots() is None
+    assert start_plots() is None
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and 'pip install "sklearn-ecg[plot]"' in out[0]
 
@@ -145,7 +203,10 @@ def test_report_on_the_jacket_sample(tmp_path, capsys):
     assert "5 channels, 5000 rows, 10.0 s at 500 Hz" in out
     rows = [line.split() for line in out.splitlines() if line.strip().startswith("ecg")]
     assert [row[0] for row in rows] == ["ecg1", "ecg2", "ecg3", "ecg4", "ecg5"]
-    assert all(40 < float(row[-1]) < 120 for row in rows)
+    result = report_recording(JACKET_CSV)
+    assert result.fs == 500 and result.report.attrs["duration"] == 10.0
+    assert result.report.index.tolist() == ["ecg1", "ecg2", "ecg3", "ecg4", "ecg5"]
+    assert all(40 < rate < 120 for rate in result.report["heart_rate"])
     page = html.read_text(encoding="utf-8")
     assert "<table" in page and "data:image/png;base64," in page
 
@@ -174,6 +235,8 @@ def test_report_on_a_plain_csv_needs_fs(tmp_path, capsys):
         (["report", "{jacket}", "--html", "{folder}/no/such/dir/r.html"], "No such file"),
         (["demo", "--epochs", "0", "--output", "{folder}/out"], "--epochs must be a positive"),
         (["demo", "--folds", "1", "--output", "{folder}/out"], "--folds must be at least 2"),
+        (["demo", "--folds", "9", "--output", "{folder}/out"], "--folds must be at most 8"),
+        (["demo", "--output", "{jacket}"], "is a file, not a folder"),
     ],
 )
 def test_report_input_errors_end_with_one_line(tmp_path, capsys, argv, message):
@@ -201,7 +264,7 @@ def test_segment_wfdb_record_to_csv(tmp_path):
     assert len(table) > 400
     assert table.columns[1] == "label" and set(table["label"]) <= {"N", "S", "V", "F", "Q", ""}
     record_beats = read_mitdb_record("208", data_home=get_sample_home())
-    near = np.abs(record_beats.beat_samples[:, None] - table["sample"].to_numpy()).argmin(axis=0)
+    near = np.abs(record_beats.r_peaks[:, None] - table["sample"].to_numpy()).argmin(axis=0)
     annotated = np.asarray(record_beats.beat_labels)[near]
     matched = table["label"].to_numpy() != ""
     assert matched.mean() > 0.95 and (annotated[matched] == table["label"][matched]).mean() > 0.99
@@ -249,6 +312,8 @@ def test_detect_a_flat_signal_says_there_is_no_heart_rate(tmp_path, capsys):
     assert main(["detect", str(path), "--fs", "360", "--output", str(tmp_path / "p.csv")]) == 0
     out = capsys.readouterr().out
     assert "no heart rate: fewer than two R peaks" in out and "nan" not in out
+    found = detect_records([path], fs=360).records[0]
+    assert found.peaks.size < 2 and found.heart_rate is None and found.template_corr is None
 
 
 def test_detect_reads_a_jacket_csv_at_its_500_hz_as_report_does(tmp_path, capsys):
@@ -262,7 +327,8 @@ def test_report_reads_a_wfdb_record(capsys):
     assert main(["report", str(get_sample_home() / "mitdb" / "208")]) == 0
     out = capsys.readouterr().out
     assert "208: 1 channels, 108000 rows, 300.0 s at 360 Hz" in out
-    assert re.search(r"MLII .* 4\d\d +\d+", out)
+    report = report_recording(get_sample_home() / "mitdb" / "208").report
+    assert report.index.tolist() == ["MLII"] and 400 <= report.loc["MLII", "n_beats"] < 500
 
 
 def test_detect_csv_column(tmp_path, capsys):
@@ -325,10 +391,13 @@ def test_detect_says_when_its_detections_look_like_noise(tmp_path, capsys):
     pd.DataFrame({"x": np.random.default_rng(0).normal(size=360 * 60)}).to_csv(path, index=False)
     assert main(["detect", str(path), "--fs", "360", "--output", str(tmp_path / "p.csv")]) == 0
     assert "these detections look like noise, not heartbeats" in capsys.readouterr().out
+    assert detect_records([path], fs=360).records[0].looks_like_noise
     assert main(["detect", str(get_sample_home() / "mitdb" / "208"),
                  "--output", str(tmp_path / "q.csv")]) == 0
     out = capsys.readouterr().out
     assert "signal quality: beats' median correlation" in out and "noise" not in out
+    found = detect_records([get_sample_home() / "mitdb" / "208"]).records[0]
+    assert not found.looks_like_noise and found.template_corr > 0.3
 
 
 def test_detect_and_segment_take_several_records_and_folders(tmp_path, capsys):
@@ -354,19 +423,52 @@ def test_detect_to_standard_output_keeps_its_messages_on_standard_error(capsys):
     assert main(["detect", str(get_sample_home() / "mitdb" / "208")]) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert lines[0] == "sample,time_s" and all(re.fullmatch(r"\d+,\d+\.\d{4}", l) for l in lines[1:])
+    assert lines[0] == "sample,time_s" and all(re.fullmatch(r"\d+,\d+\.\d{4}", line)
+                                                for line in lines[1:])
     assert "R peaks in 208 MLII" in captured.err
 
 
-def test_demo_cnn_with_its_own_settings_is_at_least_as_good_as_its_baseline(tmp_path, capsys):
+def test_demo_cnn_with_its_own_settings_is_at_least_as_good_as_its_baseline(tmp_path):
     # The main job's claim (issue 10): with the demo's defaults (15 epochs, 4 patient
     # folds, seed 0) the CNN's macro-F1 on unseen patients is not below the logistic
     # regression's on the same folds. Seeded fits are reproducible on CPU.
-    from sklearn_ecg.__main__ import _Demo, _demo_baseline, _demo_beats, _demo_read, _parser
-
-    demo = _Demo(_parser().parse_args(["demo", "--output", str(tmp_path)]))
+    args = _main.build_parser().parse_args(["demo", "--output", str(tmp_path)])
+    said = []
+    demo = _DemoRun(output=args.output, detector=args.detector, epochs=args.epochs,
+                    folds=args.folds, say=said.append)
     for step in (_demo_read, _demo_beats, _demo_baseline, _demo_cnn):
         step(demo)
-    out = capsys.readouterr().out
-    assert demo.macro_f1["cnn"] >= demo.macro_f1["baseline"], out
-    assert f"macro-F1 {demo.macro_f1['cnn']:.3f} against {demo.macro_f1['baseline']:.3f}" in out
+    out = "\n".join(said)
+    macro_f1 = demo.result.macro_f1
+    assert macro_f1["cnn"] >= macro_f1["baseline"], out
+    assert f"macro-F1 {macro_f1['cnn']:.3f} against {macro_f1['baseline']:.3f}" in out
+
+
+def test_detect_segment_and_report_find_beats_only_where_there_is_signal(tmp_path, capsys):
+    # A 5-s gap in record 208: no peak is found in it, no RR interval spans it, and
+    # the command line and the signal report count the same beats (one rule).
+    record = read_mitdb_record("208", data_home=get_sample_home())
+    signal = record.signal.copy()
+    signal[36000:37800] = np.nan
+    path = tmp_path / "gap.csv"
+    pd.DataFrame({"ecg": signal}).to_csv(path, index=False)
+    found = detect_records([path], fs=360).records[0]
+    assert found.n_missing == 1800 and found.stretches.tolist() == [[0, 36000], [37800, 108000]]
+    assert not ((found.peaks >= 36000) & (found.peaks < 37800)).any()
+    assert found.rr.size == found.peaks.size - 2 and found.rr.max() < 2
+    whole = detect_records([get_sample_home() / "mitdb" / "208"]).records[0]
+    outside = (whole.peaks < 36000 - 90) | (whole.peaks > 37800 + 90)
+    assert abs(found.peaks.size - outside.sum()) <= 2
+    report = report_recording(path, fs=360).report
+    assert report.loc["ecg", "n_beats"] == found.peaks.size
+    assert main(["detect", str(path), "--fs", "360", "--output", str(tmp_path / "p.csv")]) == 0
+    assert ("gap: 1800 missing samples; R peaks looked for in its 2 NaN-free stretches"
+            in capsys.readouterr().out)
+
+    cut = segment_records([path], fs=360)
+    samples = cut.beats.shape[1]
+    assert not np.isnan(cut.beats).any() and not np.isnan(cut.rr).any()
+    # No beat window reaches into the gap.
+    before = round(0.25 * 360)
+    starts = cut.peaks - before
+    assert not ((starts < 37800) & (starts + samples > 36000)).any()

@@ -1,0 +1,432 @@
+"""The work of ``detect``, ``segment``, ``predict`` and ``report``, as functions returning values.
+
+Each function takes the command's inputs as arguments and returns a
+:class:`~sklearn.utils.Bunch`; nothing here prints. ``on_record`` callbacks
+let the caller say something after each record (a progress bar, a line).
+Errors name the options of the command line (``--fs``, ``--lead``).
+"""
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+_NO_CALLBACK = None
+
+
+def check_fs_option(fs):
+    """``--fs`` as a float, or None; one clear error for zero, negative or NaN."""
+    from ..utils import check_fs
+
+    return None if fs is None else check_fs(fs, "--fs")
+
+
+# read_signal names its arguments as Python spells them; the command line's user
+# typed options. Only the messages that start with, or say "no", an argument.
+_ARGUMENT_IN_MESSAGE = re.compile(
+    r"^(fs)(?= is required| \S+ disagrees)|^(column)(?= ')|^(lead)(?= must)|(?<=has no )(lead)(?= ')"
+    r"|(?<=has none of the )(lead)(?=s )"
+)
+
+
+def _as_options(message):
+    return _ARGUMENT_IN_MESSAGE.sub(lambda m: "--" + m.group(0), message)
+
+
+def read_input(path, *, lead=None, column=None, fs=None):
+    """One lead of a WFDB record or one column of a CSV file, missing samples kept as NaN.
+
+    :func:`sklearn_ecg.datasets.read_signal`, with ``n_missing`` (NaN or
+    infinite samples) added and its errors naming ``--lead``, ``--column``
+    and ``--fs``.
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be read, the lead or column does not exist, ``--fs``
+        is wrong or missing, or the signal holds no valid sample.
+    """
+    from ..datasets import read_signal
+
+    fs = check_fs_option(fs)
+    try:
+        rec = read_signal(path, lead=lead, column=column, fs=fs)
+    except ValueError as exc:
+        raise ValueError(_as_options(str(exc))) from None
+    valid = np.isfinite(rec.signal)
+    if not valid.any():
+        raise ValueError(f"{rec.record} holds no valid sample")
+    rec.n_missing = int(rec.signal.size - valid.sum())
+    return rec
+
+
+def read_input_filled(path, *, lead=None, column=None, fs=None, say=None):
+    """:func:`read_input` with missing samples filled, for a model that refuses NaN.
+
+    ``say``, when given, is told how many samples were filled. Module-level
+    so that a :func:`functools.partial` of it can be sent to Dask workers.
+    """
+    from ..utils import fill_gaps
+    from ._format import missing_line
+
+    rec = read_input(path, lead=lead, column=column, fs=fs)
+    rec.signal, _ = fill_gaps(rec.signal, rec.record)
+    rec.filled = True
+    line = missing_line(rec)
+    if line is not None and say is not None:
+        say(line)
+    return rec
+
+
+def expand_inputs(paths):
+    """The records the inputs name: a folder gives its WFDB records and CSV files."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix == ".hea"
+                            or p.name.endswith((".csv", ".csv.gz")))
+            if not inside:
+                raise ValueError(f"{path} holds no WFDB record (.hea) or CSV file")
+            found += [p.with_suffix("") if p.suffix == ".hea" else p for p in inside]
+        else:
+            found.append(path)
+    return found
+
+
+def segment_on_stretches(segmenter, signal, stretches, peaks=None):
+    """``segmenter.segment`` on each NaN-free stretch, put together in the signal's samples.
+
+    No beat window reaches into a gap (a beat too near a stretch's end is left
+    out, as at the ends of a signal) and no RR interval spans one. ``peaks``,
+    when given, are the signal's peaks (each stretch gets its own). A signal
+    without gaps is one stretch: ``segmenter.segment(signal, peaks)``.
+    """
+    parts = []
+    for start, stop in stretches:
+        inside = None if peaks is None else peaks[(peaks >= start) & (peaks < stop)] - start
+        parts.append((start, segmenter.segment(signal[start:stop], peaks=inside)))
+    if not parts:  # nothing long enough to hold a beat: an empty result of the right shape
+        parts.append((0, segmenter.segment(np.zeros(0), peaks=None)))
+    first = parts[0][1]
+    intervals = np.concatenate([np.diff(part.detected) for _, part in parts]) / segmenter.fs
+    return Bunch(
+        beats=np.concatenate([part.beats for _, part in parts]),
+        rr=np.concatenate([part.rr for _, part in parts]),
+        peaks=np.concatenate([part.peaks + start for start, part in parts]),
+        dropped=np.concatenate([part.dropped + start for start, part in parts]),
+        feature_names=first.feature_names,
+        template_corr=np.concatenate([part.template_corr for _, part in parts]),
+        plausible_rr=float(np.mean((intervals >= 0.24) & (intervals <= 2.0))) if intervals.size
+        else float("nan"),
+    )
+
+
+def detect_record(path, *, lead=None, column=None, fs=None, detector="fast_pan_tompkins"):
+    """R peaks of one record, its heart rate and how much its detections look like beats.
+
+    Returns
+    -------
+    found : :class:`~sklearn.utils.Bunch`
+        ``record``, ``lead``, ``fs``, ``duration`` (seconds), ``n_missing``,
+        ``stretches`` (the NaN-free ``[start, stop)`` searched), ``peaks``,
+        ``rr`` (seconds, within stretches), ``heart_rate`` (bpm, None with
+        fewer than two peaks in a stretch), ``seconds`` (detection time),
+        ``detector``, ``template_corr`` (median correlation of the beats with
+        their median beat) and ``plausible_rr`` (share of intervals between
+        0.24 and 2 s), both None with fewer than two peaks, and
+        ``looks_like_noise``.
+    """
+    from ..segmentation import RPeakSegmenter
+    from ..segmentation._stretches import detect_r_peaks_on_stretches
+
+    rec = read_input(path, lead=lead, column=column, fs=fs)
+    start = time.perf_counter()
+    found = detect_r_peaks_on_stretches(rec.signal, rec.fs, detector)
+    seconds = time.perf_counter() - start
+    peaks = found.peaks
+    result = Bunch(record=rec.record, lead=rec.lead, fs=rec.fs, duration=rec.signal.size / rec.fs,
+                   n_missing=rec.n_missing, stretches=found.stretches, peaks=peaks, rr=found.rr,
+                   heart_rate=60 / float(np.mean(found.rr)) if found.rr.size else None,
+                   seconds=seconds, detector=detector, template_corr=None, plausible_rr=None,
+                   looks_like_noise=False)
+    if peaks.size > 1:
+        cut = segment_on_stretches(RPeakSegmenter(fs=rec.fs, edge="pad"), rec.signal,
+                                   found.stretches, peaks=peaks)
+        result.template_corr = float(np.median(cut.template_corr))
+        result.plausible_rr = cut.plausible_rr
+        # White noise gives about 0.1 and 70 %; every record of MIT-BIH DS1 and
+        # ECG-ID (26 and 227 records of the data home) is above one bound or the other.
+        result.looks_like_noise = bool(result.template_corr < 0.3 and cut.plausible_rr < 0.85)
+    return result
+
+
+def detect_records(inputs, *, lead=None, column=None, fs=None, detector="fast_pan_tompkins",
+                   on_record=_NO_CALLBACK):
+    """``detect``: the R peaks of each input, as one table.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``table`` (a DataFrame: ``sample`` and ``time_s``, after a ``record``
+        column when there are several records) and ``records`` (the
+        :func:`detect_record` of each).
+    """
+    import pandas as pd
+
+    inputs = expand_inputs(inputs)
+    tables, records = [], []
+    for path in inputs:
+        found = detect_record(path, lead=lead, column=column, fs=fs, detector=detector)
+        table = pd.DataFrame({"sample": found.peaks, "time_s": found.peaks / found.fs})
+        if len(inputs) > 1:
+            table.insert(0, "record", found.record)
+        tables.append(table)
+        records.append(found)
+        if on_record is not None:
+            on_record(found, len(inputs))
+    return Bunch(table=pd.concat(tables, ignore_index=True), records=records)
+
+
+def beat_labels(path, peaks, fs, n_samples):
+    """The AAMI class of each cut beat of an annotated WFDB record ("" where none matches).
+
+    None when ``path`` is not a WFDB record with a ``.atr`` file.
+    """
+    from ..datasets import aami_class, is_beat
+    from ..datasets._base import read_wfdb_annotations
+    from ..datasets._signal_file import _is_wfdb
+    from ..metrics import match_peaks
+
+    base = Path(path).with_suffix("")
+    if not (_is_wfdb(path) and base.with_suffix(".atr").is_file()):
+        return None
+    ann = read_wfdb_annotations(base, "atr", n_samples)
+    symbols = np.asarray(ann.symbol, dtype=str)
+    beats = is_beat(symbols)
+    reference, symbols = np.asarray(ann.sample)[beats], symbols[beats]
+    labels = np.full(len(peaks), "", dtype=object)
+    ref_idx, det_idx = match_peaks(reference, peaks, fs)
+    labels[det_idx] = aami_class(symbols[ref_idx])
+    return labels
+
+
+def segment_records(inputs, *, lead=None, column=None, fs=None, detector="fast_pan_tompkins",
+                    before=0.25, after=0.45, beat_length=None, on_record=_NO_CALLBACK):
+    """``segment``: the beats and RR features of each input, labelled where annotated.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``beats``, ``rr``, ``peaks`` (in each record's samples), ``records``
+        (each beat's record), ``labels`` (each beat's AAMI class, "" where no
+        annotation matches; None when no input is annotated),
+        ``feature_names`` and ``parts`` (one Bunch per record: ``record``,
+        ``lead``, ``fs``, ``beats``, ``rr``, ``peaks``, ``dropped``,
+        ``labels``, ``n_missing``, ``stretches``).
+    """
+    from ..segmentation import RPeakSegmenter
+    from ..segmentation._stretches import nan_free_stretches
+
+    inputs = expand_inputs(inputs)
+    parts = []
+    for path in inputs:
+        rec = read_input(path, lead=lead, column=column, fs=fs)
+        segmenter = RPeakSegmenter(fs=rec.fs, detector=detector, before=before, after=after,
+                                   beat_length=beat_length)
+        stretches = nan_free_stretches(rec.signal, rec.fs)
+        cut = segment_on_stretches(segmenter, rec.signal, stretches)
+        if parts and cut.beats.shape[1] != parts[0].beats.shape[1]:
+            raise ValueError(
+                f"{rec.record} gives beats of {cut.beats.shape[1]} samples, "
+                f"{parts[0].record} of {parts[0].beats.shape[1]} (other sampling rates): "
+                "give --n-samples to resample them all to one length"
+            )
+        part = Bunch(record=rec.record, lead=rec.lead, fs=rec.fs, n_missing=rec.n_missing,
+                     stretches=stretches, labels=beat_labels(path, cut.peaks, rec.fs, len(rec.signal)),
+                     **cut)
+        parts.append(part)
+        if on_record is not None:
+            on_record(part, len(inputs))
+    labelled = any(part.labels is not None for part in parts)
+    # Records without annotations have no label ("") in a table of several.
+    labels = np.concatenate([
+        part.labels if part.labels is not None else np.full(len(part.peaks), "", dtype=object)
+        for part in parts]) if labelled else None
+    return Bunch(
+        beats=np.concatenate([part.beats for part in parts]),
+        rr=np.concatenate([part.rr for part in parts]),
+        peaks=np.concatenate([part.peaks for part in parts]),
+        records=np.concatenate([np.full(len(part.peaks), part.record, dtype=object)
+                                for part in parts]),
+        labels=labels, feature_names=parts[0].feature_names, parts=parts,
+    )
+
+
+def write_beats(result, output):
+    """Write what :func:`segment_records` returned as ``.npz`` or ``.csv``."""
+    import pandas as pd
+
+    output = Path(output)
+    several = len(result.parts) > 1
+    if output.suffix == ".npz":
+        extra = {} if result.labels is None else {"labels": result.labels.astype(str)}
+        if several:
+            extra["records"] = result.records.astype(str)
+        np.savez_compressed(output, X=result.beats, rr=result.rr, peaks=result.peaks,
+                            feature_names=result.feature_names.astype(str),
+                            fs=np.array([part.fs for part in result.parts]) if several
+                            else result.parts[0].fs, **extra)
+    else:
+        table = pd.DataFrame(np.hstack([result.beats, result.rr]), columns=list(result.feature_names))
+        table.insert(0, "sample", result.peaks)
+        if result.labels is not None:
+            # The annotated AAMI class of each beat, empty for a detection no beat matches.
+            table.insert(1, "label", result.labels)
+        if several:
+            table.insert(0, "record", result.records)
+        table.to_csv(output, index=False, float_format="%.6g")
+
+
+def load_record_model(path):
+    """A saved RecordBeatClassifier: skops files loaded safely, others with joblib."""
+    from ..pipeline import RecordBeatClassifier
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such model file: {path}")
+    if path.suffix == ".skops":
+        from ..utils import load_model
+
+        model = load_model(path)
+    else:
+        import joblib
+
+        try:
+            model = joblib.load(path)
+        except Exception as exc:  # noqa: BLE001 - unpickling raises anything
+            raise ValueError(f"cannot load {path} as a joblib model: {exc}") from None
+    if not isinstance(model, RecordBeatClassifier):
+        raise ValueError(
+            f"{path.name} holds a {type(model).__name__}, not a RecordBeatClassifier: a beat "
+            "model alone does not know how to cut records (sklearn_ecg.pipeline."
+            "RecordBeatClassifier wraps one with its segmentation; the demo saves one)"
+        )
+    return model
+
+
+def check_table_output(output):
+    """``--output`` of ``predict``: None, or a .csv or .parquet path it can write."""
+    if output is None:
+        return None
+    output = Path(output)
+    if output.suffix not in (".csv", ".parquet"):
+        raise ValueError(f"--output must end in .csv or .parquet, got {output.name}")
+    if output.suffix == ".parquet":
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise ImportError("--output .parquet needs pyarrow: pip install pyarrow")
+    return output
+
+
+def predict_files(model, inputs, *, lead=None, column=None, fs=None, inference="numpy",
+                  scheduler=None, progress=None, say=None):
+    """``predict``: every beat of each input classified by a saved RecordBeatClassifier.
+
+    ``model`` is a path (see :func:`load_record_model`). The model refuses
+    NaN, so missing samples are filled by linear interpolation (and ``say``
+    is told how many).
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``table`` (one row per beat), ``n_records``, ``seconds``,
+        ``inference`` and ``classes`` (the model's).
+    """
+    import functools
+
+    from ..pipeline import predict_records
+    from ..utils import set_inference
+
+    fs = check_fs_option(fs)
+    inputs = expand_inputs(inputs)
+    model = load_record_model(model)
+    if inference != "saved":
+        set_inference(model, inference)
+    reader = functools.partial(read_input_filled, say=say, lead=lead or model.lead_,
+                               column=column, fs=fs)
+    client = None
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler)
+    start = time.perf_counter()
+    try:
+        table = predict_records(model, [str(p) for p in inputs], reader=reader, client=client,
+                                progress=progress(len(inputs)) if progress is not None else None)
+    finally:
+        if client is not None:
+            client.close()
+    return Bunch(table=table, n_records=len(inputs), seconds=time.perf_counter() - start,
+                 inference=inference, classes=list(model.classes_))
+
+
+def read_recording(path, fs=None):
+    """A recording as a DataFrame of its channels and its sampling rate.
+
+    A WFDB record gives all its signals at its header's rate. A jacket CSV
+    (columns ``ecg1`` ... ``ecg5``) is read by ``read_garment_csv``, at 500 Hz
+    unless ``fs`` says otherwise; any other CSV gives its numeric columns and
+    needs ``fs``.
+    """
+    import pandas as pd
+
+    from ..datasets import read_garment_csv
+    from ..datasets._base import read_wfdb_header, read_wfdb_signals
+    from ..datasets._signal_file import _is_wfdb, _read_numeric_csv
+
+    fs = check_fs_option(fs)
+    path = Path(path)
+    if _is_wfdb(path):
+        base = path.with_suffix("")
+        header = read_wfdb_header(base)
+        if fs is not None and fs != float(header.fs):
+            raise ValueError(f"--fs {fs:g} disagrees with the record's header ({header.fs} Hz)")
+        record = read_wfdb_signals(base)
+        return pd.DataFrame(record.p_signal, columns=list(header.sig_name)), float(header.fs)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a CSV file")
+    try:
+        frame = read_garment_csv(path, **({} if fs is None else {"fs": fs}))
+        return frame, frame.attrs["fs"]
+    except Exception:  # noqa: BLE001
+        # Not a jacket CSV (or not readable at all, e.g. a corrupt .gz raises
+        # zlib.error): read its numeric columns, which says what is wrong if anything.
+        pass
+    frame = _read_numeric_csv(path)
+    if fs is None:
+        raise ValueError(
+            f"--fs is required for {path.name}, a CSV file without the jacket's "
+            "ecg1 ... ecg5 columns (samples per second)"
+        )
+    return frame, fs
+
+
+def report_recording(path, *, fs=None, detector="fast_pan_tompkins"):
+    """``report``: the :func:`~sklearn_ecg.inspection.signal_report` of a recording.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``report`` (the table, one row per channel), ``frame`` (the channels
+        read), ``fs``, ``name`` (the file's name) and ``detector``.
+    """
+    from ..inspection import signal_report
+
+    frame, fs = read_recording(path, fs=fs)
+    return Bunch(report=signal_report(frame, fs, detector=detector), frame=frame, fs=fs,
+                 name=Path(path).name, detector=detector)

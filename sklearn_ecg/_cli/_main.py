@@ -1,0 +1,221 @@
+"""The parser of ``sklearn-ecg`` and :func:`main`: each command reads its options, calls
+the function that does its work (:mod:`._commands`, :mod:`._demo`) and prints what
+it returned (:mod:`._format`)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import _format as fmt
+from ._commands import (
+    check_fs_option,
+    check_table_output,
+    detect_records,
+    expand_inputs,
+    predict_files,
+    report_recording,
+    segment_records,
+    write_beats,
+)
+from ._demo import DEFAULT_OUTPUT, run_demo
+
+
+def _write_text(output, text, say=fmt.say):
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        Path(output).write_text(text)
+        say(f"wrote {output}")
+
+
+def _cmd_detect(args):
+    # With the peaks on standard output, what is said goes to standard error.
+    say = fmt.say if args.output is not None else fmt.say_err
+    inputs = expand_inputs(args.inputs)
+    progress = fmt.Progress(len(inputs), unit="R peaks") if len(inputs) > 1 else None
+
+    def on_record(found, _):
+        line = fmt.missing_line(found)
+        if line is not None:
+            say(line)
+        for line in fmt.detection_lines(found):
+            say(line)
+        if progress is not None:
+            progress.step(found.record, found.peaks.size)
+
+    result = detect_records(inputs, lead=args.lead, column=args.column, fs=args.fs,
+                            detector=args.detector, on_record=on_record)
+    _write_text(args.output, result.table.to_csv(index=False, float_format="%.4f"), say=say)
+    return result
+
+
+def _cmd_segment(args):
+    if Path(args.output).suffix not in (".csv", ".npz"):
+        raise ValueError(f"--output must end in .csv or .npz, got {Path(args.output).name}")
+    inputs = expand_inputs(args.inputs)
+    progress = fmt.Progress(len(inputs)) if len(inputs) > 1 else None
+
+    def on_record(part, _):
+        line = fmt.missing_line(part)
+        if line is not None:
+            fmt.say(line)
+        fmt.say(fmt.segment_line(part))
+        if progress is not None:
+            progress.step(part.record, len(part.beats))
+
+    result = segment_records(inputs, lead=args.lead, column=args.column, fs=args.fs,
+                             detector=args.detector, before=args.before, after=args.after,
+                             beat_length=args.n_samples, on_record=on_record)
+    write_beats(result, args.output)
+    fmt.say(f"{len(result.beats)} beats written to {Path(args.output)}")
+    return result
+
+
+def _cmd_predict(args):
+    check_fs_option(args.fs)
+    output = check_table_output(args.output)
+    # The table goes to standard output or a file; what the reader says, to standard error.
+    result = predict_files(args.model, args.inputs, lead=args.lead, column=args.column, fs=args.fs,
+                           inference=args.inference, scheduler=args.scheduler,
+                           progress=fmt.Progress, say=fmt.say_err)
+    if output is None:
+        result.table.to_csv(sys.stdout, index=False, float_format="%.6g")
+    elif output.suffix == ".parquet":
+        result.table.to_parquet(output, index=False)
+    else:
+        result.table.to_csv(output, index=False, float_format="%.6g")
+    fmt.say_err(fmt.predict_line(result, output))
+    return result
+
+
+def _cmd_report(args):
+    result = report_recording(args.input, fs=args.fs, detector=args.detector)
+    for line in fmt.recording_report_lines(result):
+        fmt.say(line)
+    if args.html is not None:
+        from ..inspection import write_html_report
+
+        write_html_report(result.frame, args.html, result.fs, detector=args.detector,
+                          title=f"Signal report of {result.name}")
+        fmt.say(f"wrote {args.html}")
+    return result
+
+
+def _cmd_demo(args):
+    return run_demo(output=args.output, detector=args.detector, epochs=args.epochs,
+                    folds=args.folds)
+
+
+def build_parser():
+    """The :class:`argparse.ArgumentParser` of ``sklearn-ecg``, its commands as subparsers."""
+    from .. import __version__
+    from ..segmentation import DETECTORS
+
+    parser = argparse.ArgumentParser(
+        prog="sklearn-ecg", description="ECG machine learning for scikit-learn.", epilog=fmt.EPILOG
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser(
+        "demo", help="run the main job on the bundled samples (a few minutes, no download)",
+        description="Signal reports, R-peak detection, beats, a baseline and a CNN evaluated on "
+                    "unseen patients, a Siamese similarity model, plots and saved pipelines, "
+                    "all on the samples bundled with sklearn-ecg.",
+    )
+    demo.add_argument("--output", default=DEFAULT_OUTPUT, help="folder for the outputs")
+    demo.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+    demo.add_argument("--epochs", type=int, default=15,
+                      help="most epochs of each network fit (default 15; early stopping may end sooner)")
+    demo.add_argument("--folds", type=int, default=4,
+                      help="patient-grouped folds of the beat classifiers' evaluation "
+                           "(2 to 8, the patients of the sample; default 4)")
+    demo.set_defaults(func=_cmd_demo)
+
+    report = sub.add_parser(
+        "report", help="print the quality report of each channel of a WFDB record or CSV file",
+        description="Missing values, range, flat lines, saturation, outliers and heart rate of "
+                    "each channel of a recording: every signal of a WFDB record, a jacket CSV "
+                    "(ecg1 ... ecg5, 500 Hz) or the numeric columns of any CSV, given --fs.",
+    )
+    report.add_argument("input", help="a WFDB record (path with or without .hea) or a CSV "
+                                      "file (.csv or .csv.gz)")
+    report.add_argument("--fs", type=float,
+                        help="sampling frequency in Hz (from the header for a WFDB record, "
+                             "default 500 for a jacket CSV, else required)")
+    report.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+    report.add_argument("--html", help="also write the report with its plots to this HTML file")
+    report.set_defaults(func=_cmd_report)
+
+    predict = sub.add_parser(
+        "predict", help="classify every beat of WFDB records or CSV files with a saved model",
+        description="Segment each record with the saved model's own settings and write one row "
+                    "per beat: record, sample, time, class and the probability of each class.",
+    )
+    predict.add_argument("model", help="a saved RecordBeatClassifier (.joblib, or .skops "
+                                       "loaded safely); the demo writes cnn_pipeline.joblib")
+    predict.add_argument("inputs", nargs="+", metavar="RECORD",
+                         help="WFDB records (path with or without .hea), CSV files or folders of them")
+    predict.add_argument("--output", help="output table, .csv or .parquet (default: CSV on "
+                                          "standard output)")
+    predict.add_argument("--lead", help="WFDB signal name (default the model's training lead)")
+    predict.add_argument("--column", help="CSV column (default the first numeric one)")
+    predict.add_argument("--fs", type=float, help="sampling frequency in Hz (required for CSV)")
+    predict.add_argument("--inference", choices=("numpy", "keras", "saved"), default="numpy",
+                         help="run the networks as a NumPy forward pass without TensorFlow "
+                              "(default), through Keras, or as saved")
+    predict.add_argument("--scheduler", help="address of a Dask scheduler to run one task per "
+                                             "record on (needs sklearn-ecg[dask])")
+    predict.set_defaults(func=_cmd_predict)
+
+    for name, func, text in [
+        ("detect", _cmd_detect, "write the R peaks of a WFDB record or CSV file as CSV"),
+        ("segment", _cmd_segment, "write the beats and RR features of a WFDB record or CSV file"),
+    ]:
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("inputs", nargs="+", metavar="RECORD",
+                         help="WFDB records (path with or without .hea), CSV files or folders of "
+                              "them; several give one table with a record column")
+        cmd.add_argument("--lead", help="WFDB signal name (default MLII if present, else the first)")
+        cmd.add_argument("--column", help="CSV column (default the first numeric one)")
+        cmd.add_argument("--fs", type=float, help="sampling frequency in Hz (required for a CSV "
+                                                   "file, except a jacket CSV: 500)")
+        cmd.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+        cmd.set_defaults(func=func)
+        if name == "segment":
+            cmd.add_argument("--before", type=float, default=0.25, help="seconds before the R peak")
+            cmd.add_argument("--after", type=float, default=0.45, help="seconds after the R peak")
+            cmd.add_argument("--n-samples", type=int, default=None, help="resample beats to this length")
+            cmd.add_argument("--output", required=True, help="output file, .csv or .npz")
+        else:
+            cmd.add_argument("--output", help="output CSV (default: standard output)")
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``sklearn-ecg`` command; returns its exit code.
+
+    0 when the command ran, 2 for an input error (one line on standard error,
+    naming the option), 1 when the reader of the output closed it early.
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except BrokenPipeError:
+        # The reader of the output (head, less) closed it: stop quietly, as Unix tools
+        # do, and keep Python from complaining when it flushes standard output at exit.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # stdout is not a file (captured, for example)
+            pass
+        return 1
+    except (FileNotFoundError, ValueError, OSError, ImportError) as exc:
+        # ImportError: an optional dependency (matplotlib for --html) is missing;
+        # its message says how to install it.
+        print(f"sklearn-ecg {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
