@@ -15,7 +15,7 @@ def records():
 
 def test_annotation_peaks_give_every_annotated_beat(records):
     data = make_beat_dataset(records)
-    n_annotated = sum(r.beat_samples.size for r in records)
+    n_annotated = sum(r.r_peaks.size for r in records)
     # Every annotated beat is either a row or counted as too near an edge.
     assert len(data.y) + data.counts["edge"] == n_annotated
     assert data.counts["other_class"] == 0
@@ -27,14 +27,14 @@ def test_annotation_peaks_give_every_annotated_beat(records):
     # Labels follow the annotations beat for beat.
     rec = records[0]
     rows = data.record == rec.record
-    expected = rec.beat_labels[np.searchsorted(rec.beat_samples, data.sample[rows])]
+    expected = rec.beat_labels[np.searchsorted(rec.r_peaks, data.sample[rows])]
     np.testing.assert_array_equal(data.y[rows], expected.astype(str))
 
 
 def test_same_cut_as_rpeaksegmenter(records):
     rec = records[1]
-    data = make_beat_dataset([rec], n_samples=120)
-    seg = RPeakSegmenter(fs=rec.fs, n_samples=120).segment(rec.signal, peaks=rec.beat_samples)
+    data = make_beat_dataset([rec], beat_length=120)
+    seg = RPeakSegmenter(fs=rec.fs, beat_length=120).segment(rec.signal, peaks=rec.r_peaks)
     np.testing.assert_array_equal(data.X, seg.beats)
     np.testing.assert_array_equal(data.rr, seg.rr)
 
@@ -42,7 +42,7 @@ def test_same_cut_as_rpeaksegmenter(records):
 def test_detected_peaks_are_matched_and_counted(records):
     data = make_beat_dataset(records, peaks="fast_pan_tompkins", classes=("N", "S", "V", "F"))
     c = data.counts
-    n_annotated = sum(r.beat_samples.size for r in records)
+    n_annotated = sum(r.r_peaks.size for r in records)
     assert c["missed_beats"] <= 0.01 * n_annotated
     # Record 207's excerpt holds a flutter episode: its waves are no beats.
     assert c["in_vf_episodes"] > 100
@@ -51,15 +51,15 @@ def test_detected_peaks_are_matched_and_counted(records):
     # Each row's peak lies within 150 ms of an annotated beat, and has its class.
     rec = next(r for r in records if r.record == "208")
     rows = np.flatnonzero(data.record == "208")
-    nearest = np.abs(data.sample[rows][:, None] - rec.beat_samples[None, :]).argmin(axis=1)
-    assert np.all(np.abs(data.sample[rows] - rec.beat_samples[nearest]) <= 0.15 * rec.fs)
+    nearest = np.abs(data.sample[rows][:, None] - rec.r_peaks[None, :]).argmin(axis=1)
+    assert np.all(np.abs(data.sample[rows] - rec.r_peaks[nearest]) <= 0.15 * rec.fs)
     np.testing.assert_array_equal(data.y[rows], rec.beat_labels[nearest].astype(str))
     assert {"V", "F"} <= set(data.y[rows])
 
 
 def test_groups_are_patients_and_split_cleanly(records):
     data = make_beat_dataset(records, classes=("N", "V"))
-    assert set(data.groups) == {r.patient for r in records}
+    assert set(data.groups) == {r.subject for r in records}
     for train, test in PairGroupKFold(4).split(data.X, data.y, data.groups):
         assert not set(data.groups[train]) & set(data.groups[test])
 
@@ -88,6 +88,6 @@ def test_bad_records_are_clear_errors():
     with pytest.raises(ValueError, match="has NaN samples"):
         make_beat_dataset([gappy])
     nameless = copy.deepcopy(records[0])
-    del nameless["patient"]
-    with pytest.raises(ValueError, match=r"lacks \['patient'\]"):
+    del nameless["subject"]
+    with pytest.raises(ValueError, match=r"lacks \['subject'\]"):
         make_beat_dataset([nameless])

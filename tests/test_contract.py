@@ -67,7 +67,7 @@ def _record_model():
         from sklearn_ecg.pipeline import RecordBeatClassifier
 
         _RECORD_MODEL["model"] = RecordBeatClassifier(
-            LogisticRegression(max_iter=300), segmenter=RPeakSegmenter(fs=FS, n_samples=64)
+            LogisticRegression(max_iter=300), segmenter=RPeakSegmenter(fs=FS, beat_length=64)
         ).fit(load_mitdb_sample()[:3])
     return _RECORD_MODEL["model"]
 
@@ -76,7 +76,7 @@ FUNCTIONS = {
     "`detect_r_peaks(x, fs)`": lambda x, fs: detect_r_peaks(x, fs),
     "`RPeakSegmenter(fs).segment(x)`": lambda x, fs: RPeakSegmenter(fs=fs).segment(x),
     "`RPeakSegmenter(fs).fit_transform([x])`": lambda x, fs: RPeakSegmenter(
-        fs=fs, n_samples=50).fit_transform(x[None, :]),
+        fs=fs, beat_length=50).fit_transform(x[None, :]),
     "`BeatNormalizer(fs=fs, target_fs=180)`": lambda x, fs: BeatNormalizer(
         fs=fs, target_fs=180).fit_transform(x[None, :]),
     "`OutlierFilter().fit_transform(x[:, None])`": lambda x, fs: OutlierFilter().fit_transform(

@@ -192,7 +192,10 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         """
         return renamed_param(self, "n_samples", "beat_length", stacklevel=stacklevel)
 
-    def _beat_length(self, requested):
+    def _beat_length(self, requested="resolve"):
+        """Samples of each output beat; ``requested`` is the resolved ``beat_length``."""
+        if isinstance(requested, str):
+            requested = self._requested_beat_length(stacklevel=4)
         n_before, n_after = window_bounds(self.before, self.after, self.fs)
         if n_before + n_after < 1:
             raise ValueError(
