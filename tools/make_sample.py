@@ -171,7 +171,7 @@ def write_mitdb(source, out):
 
         written = read_mitdb_record(record, out)
         original = read_mitdb_record(record, source, sampfrom=start, sampto=stop)
-        for field in ("signal", "beat_samples", "annotation_samples",
+        for field in ("signal", "r_peaks", "annotation_samples",
                       "vf_episodes"):
             np.testing.assert_array_equal(written[field], original[field])
         counts = [int(np.sum(written.beat_labels == c)) for c in AAMI_CLASSES]

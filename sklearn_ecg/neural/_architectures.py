@@ -42,7 +42,7 @@ def check_conv_architecture(conv_filters, kernel_size, padding, input_length):
             raise ValueError(
                 f"beats of {input_length} samples are too short for conv_filters="
                 f"{filters} and kernel_size={kernels} with padding='valid'; resample "
-                "them to more samples (BeatNormalizer(n_samples=187)) or use padding='same'"
+                "them to more samples (BeatNormalizer(beat_length=187)) or use padding='same'"
             )
     return kernels
 
