@@ -35,6 +35,20 @@ def check_matplotlib_support(caller_name):
         ) from exc
 
 
+def figure_and_axes(ax, figsize):
+    """The figure of ``ax``, or a new figure and axes of ``figsize`` when ``ax`` is None.
+
+    The one place where a display's ``plot`` sets up its axes, as scikit-learn's
+    displays do: a user's axes are drawn on as they are, new ones are laid out
+    with ``layout="constrained"`` so that legends and labels stay inside.
+    """
+    if ax is not None:
+        return ax.figure, ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize, layout="constrained")
+
+
 def style_kwargs(defaults, user):
     """Merge user style keywords over defaults, resolving matplotlib aliases."""
     from sklearn.utils._plotting import _validate_style_kwargs

@@ -7,7 +7,13 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length
 
 from ..utils import check_fs
-from ._base import check_matplotlib_support, class_color, class_order, style_kwargs
+from ._base import (
+    check_matplotlib_support,
+    class_color,
+    class_order,
+    figure_and_axes,
+    style_kwargs,
+)
 
 _ALL_BEATS = "all beats"
 
@@ -91,7 +97,6 @@ class BeatsDisplay:
             The display, with its artists.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
         from matplotlib.collections import LineCollection
 
         beats = check_array(self.beats, dtype=np.float64, input_name="beats")
@@ -105,10 +110,7 @@ class BeatsDisplay:
         else:
             x = np.arange(beats.shape[1]) / check_fs(self.fs)
             xlabel = "time from the start of the window (s)"
-        if ax is None:
-            figure, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-        else:
-            figure = ax.figure
+        figure, ax = figure_and_axes(ax, figsize=(7, 4.5))
 
         classes = class_order(labels)
         lines, medians = {}, {}

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 
-from ._base import check_matplotlib_support, style_kwargs
+from ._base import check_matplotlib_support, figure_and_axes, style_kwargs
 
 _VALIDATION_PREFIX = "val_"
 
@@ -101,7 +101,6 @@ class TrainingHistoryDisplay:
             The display, with its artists.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
         from matplotlib.ticker import MaxNLocator
 
         history = _check_history(self.history)
@@ -115,10 +114,7 @@ class TrainingHistoryDisplay:
                     f"keys must be keys of the history, {list(history)!r}; got "
                     f"{unknown!r}"
                 )
-        if ax is None:
-            figure, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-        else:
-            figure = ax.figure
+        figure, ax = figure_and_axes(ax, figsize=(7, 4))
 
         # A training key and its validation twin share a colour.
         colors = {}

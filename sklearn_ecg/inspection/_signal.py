@@ -18,6 +18,7 @@ from ._base import (
     check_positive,
     check_recording,
     check_signal,
+    figure_and_axes,
     style_kwargs,
 )
 
@@ -384,7 +385,6 @@ class RPeakDisplay:
             The display, with its artists.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
 
         signal = np.asarray(self.signal, dtype=float)
         if signal.ndim != 1:
@@ -393,10 +393,7 @@ class RPeakDisplay:
             )
         fs = check_fs(self.fs)
         peaks = check_peaks(self.peaks, "peaks", signal_length=signal.size)
-        if ax is None:
-            figure, ax = plt.subplots(figsize=(10, 3), layout="constrained")
-        else:
-            figure = ax.figure
+        figure, ax = figure_and_axes(ax, figsize=(10, 3))
         time = self.start + np.arange(signal.size) / fs
 
         self.line_ = ax.plot(

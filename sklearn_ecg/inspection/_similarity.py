@@ -14,7 +14,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length
 
 from ..metrics import equal_error_rate
-from ._base import check_matplotlib_support, style_kwargs
+from ._base import check_matplotlib_support, figure_and_axes, style_kwargs
 
 # At most this many values of pair rows are built at once in
 # SimilarityMatrixDisplay.from_estimator (about 128 MB of float64).
@@ -141,15 +141,11 @@ class SimilarityDisplay:
             The display, with its artists.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
 
         scores = np.asarray(self.scores, dtype=float).ravel()
         same = np.asarray(self.same).ravel().astype(bool)
         check_consistent_length(scores, same)
-        if ax is None:
-            figure, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-        else:
-            figure = ax.figure
+        figure, ax = figure_and_axes(ax, figsize=(7, 4))
         edges = np.histogram_bin_edges(scores, bins=bins)
         common = {"bins": edges, "density": density, "alpha": 0.6}
         _, _, self.hist_same_ = ax.hist(
@@ -387,14 +383,10 @@ class SimilarityMatrixDisplay:
             The display, with its artists.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
-        import matplotlib.pyplot as plt
 
         matrix = _check_square(self.similarity)
         n = matrix.shape[0]
-        if ax is None:
-            figure, ax = plt.subplots(figsize=(6.5, 5.5), layout="constrained")
-        else:
-            figure = ax.figure
+        figure, ax = figure_and_axes(ax, figsize=(6.5, 5.5))
         self.im_ = ax.imshow(
             matrix,
             **style_kwargs({"cmap": cmap, "interpolation": "nearest"}, im_kw),
