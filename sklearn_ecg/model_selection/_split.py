@@ -182,6 +182,9 @@ class _BasePairGroupSplitter(BaseCrossValidator):
     # Ask for ``groups`` under metadata routing, as GroupKFold does.
     __metadata_request__split = {"groups": True}
 
+    # The fewest splits that make sense: 2 for k folds, 1 for shuffled splits.
+    _min_n_splits = 1
+
     def _patient_splits(self, n_patients, codes):
         """Yield ``(name, is_test, is_train)`` boolean patient masks per split."""
         raise NotImplementedError
@@ -222,6 +225,22 @@ class _BasePairGroupSplitter(BaseCrossValidator):
             )
         for train, test, _ in self._compute_splits(X, groups):
             yield train, test
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Return the number of splitting iterations.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored, present for API consistency.
+
+        Returns
+        -------
+        n_splits : int
+            Returns the number of splitting iterations in the cross-validator.
+        """
+        _check_n_splits(self.n_splits, self._min_n_splits)
+        return self.n_splits
 
     def _draws_at_random(self):
         """Whether the splits depend on ``random_state``."""
@@ -336,34 +355,20 @@ class PairGroupKFold(_BasePairGroupSplitter):
     array([1, 2, 1])
     """
 
+    _min_n_splits = 2
+
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
         self.n_splits = n_splits
         self.shuffle = shuffle
         self.random_state = random_state
 
     def _check_params(self):
-        _check_n_splits(self.n_splits, 2)
+        _check_n_splits(self.n_splits, self._min_n_splits)
         if not self.shuffle and self.random_state is not None:
             raise ValueError(
                 "random_state has no effect since shuffle is False; leave "
                 "random_state=None, or set shuffle=True."
             )
-
-    def get_n_splits(self, X=None, y=None, groups=None):
-        """Return the number of splitting iterations.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, present for API consistency.
-
-        Returns
-        -------
-        n_splits : int
-            Returns the number of splitting iterations in the cross-validator.
-        """
-        _check_n_splits(self.n_splits, 2)
-        return self.n_splits
 
     def _draws_at_random(self):
         return bool(self.shuffle)
@@ -471,22 +476,6 @@ class PairGroupShuffleSplit(_BasePairGroupSplitter):
         self.train_size = train_size
         self.random_state = random_state
 
-    def get_n_splits(self, X=None, y=None, groups=None):
-        """Return the number of splitting iterations.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, present for API consistency.
-
-        Returns
-        -------
-        n_splits : int
-            Returns the number of splitting iterations in the cross-validator.
-        """
-        _check_n_splits(self.n_splits, 1)
-        return self.n_splits
-
     def _n_patients_per_side(self, n_patients):
         """Return the number of test and training patients per split."""
 
@@ -532,7 +521,7 @@ class PairGroupShuffleSplit(_BasePairGroupSplitter):
         return True
 
     def _patient_splits(self, n_patients, codes):
-        _check_n_splits(self.n_splits, 1)
+        _check_n_splits(self.n_splits, self._min_n_splits)
         if n_patients < 2:
             raise ValueError(
                 f"groups has {n_patients} distinct patient(s), but at least 2 are "
