@@ -301,11 +301,7 @@ def _batch_normalization(s, w, x):
     if s["axis"] not in (-1, x.ndim - 1, [-1], [x.ndim - 1]):
         raise NotImplementedError("BatchNormalization over another axis than the last")
     y = (x - w["moving_mean"]) / np.sqrt(w["moving_variance"] + np.float32(s["epsilon"]))
-    if s["scale"]:
-        y = y * w["gamma"]
-    if s["center"]:
-        y = y + w["beta"]
-    return y
+    return _scale_and_center(s, w, y)
 
 
 def _layer_normalization(s, w, x):
@@ -315,6 +311,11 @@ def _layer_normalization(s, w, x):
     mean = x.mean(axis=-1, keepdims=True)
     variance = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
     y = (x - mean) / np.sqrt(variance + np.float32(s["epsilon"]))
+    return _scale_and_center(s, w, y)
+
+
+def _scale_and_center(s, w, y):
+    """The learned scale (``gamma``) and offset (``beta``) of a normalisation layer."""
     if s["scale"]:
         y = y * w["gamma"]
     if s["center"]:
