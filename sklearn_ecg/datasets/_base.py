@@ -88,6 +88,35 @@ def _pick_channel(sig_names, wanted, *, what, argument, hint=""):
     )
 
 
+# The files of an annotated WFDB record: header, signals, reference annotations.
+_RECORD_EXTENSIONS = ("hea", "dat", "atr")
+
+
+def _record_is_complete(header):
+    """Whether the record of ``header`` (its ``.hea`` path) has all its files."""
+    return all(header.with_suffix(f".{extension}").is_file()
+               for extension in _RECORD_EXTENSIONS)
+
+
+def _check_record_files(folder, name, *, what, url, fetch):
+    """Raise FileNotFoundError naming the first missing file of record ``name``.
+
+    ``name`` is the record's path relative to the database ``folder``; ``what``
+    names the record in the message, ``url`` and ``fetch`` say how to get it.
+    """
+    for extension in _RECORD_EXTENSIONS:
+        path = folder / f"{name}.{extension}"
+        if not path.is_file():
+            raise FileNotFoundError(
+                _missing_message(
+                    f"{what} is missing or incomplete: expected the file {path}.",
+                    folder,
+                    url=url,
+                    fetch=fetch,
+                )
+            )
+
+
 def _physionet_download(database, dl_dir, records, *, annotators, url, what):
     """Download ``records`` of a PhysioNet ``database`` into ``dl_dir``.
 

@@ -14,9 +14,11 @@ import numpy as np
 from ..utils._deprecation import RenamedFieldsBunch, renamed_kwargs
 from ..utils._vocabulary import RENAMED_RECORD_FIELDS
 from ._base import (
+    _check_record_files,
     _missing_message,
     _physionet_download,
     _pick_channel,
+    _record_is_complete,
     get_data_home,
     read_wfdb_annotations,
     read_wfdb_header,
@@ -144,18 +146,10 @@ def read_ecgid_record(person, record, data_home=None, *,
     record = _check_number(record, "record")
     folder = get_data_home(data_home) / "ecgiddb"
     name = _record_name(person, record)
-    for extension in ("hea", "dat", "atr"):
-        path = folder / f"{name}.{extension}"
-        if not path.is_file():
-            raise FileNotFoundError(
-                _missing_message(
-                    f"ECG-ID record {name!r} is missing or incomplete: expected "
-                    f"the file {path}.",
-                    folder,
-                    url=ECGID_URL,
-                    fetch=f"sklearn_ecg.datasets.fetch_ecgid([{person}])",
-                )
-            )
+    _check_record_files(
+        folder, name, what=f"ECG-ID record {name!r}", url=ECGID_URL,
+        fetch=f"sklearn_ecg.datasets.fetch_ecgid([{person}])",
+    )
     path = str(folder / name)
 
     header = read_wfdb_header(path)
@@ -212,11 +206,7 @@ def list_ecgid_records(data_home=None):
             continue
         for header in person_dir.glob("rec_*.hea"):
             record = _RECORD_FILE.fullmatch(header.stem)
-            if (
-                record is not None
-                and header.with_suffix(".dat").is_file()
-                and header.with_suffix(".atr").is_file()
-            ):
+            if record is not None and _record_is_complete(header):
                 found.append((int(person.group(1)), int(record.group(1))))
     return sorted(found)
 

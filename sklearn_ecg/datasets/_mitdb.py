@@ -10,9 +10,11 @@ import numpy as np
 from ..utils._deprecation import RenamedFieldsBunch
 from ..utils._vocabulary import RENAMED_RECORD_FIELDS
 from ._base import (
+    _check_record_files,
     _missing_message,
     _physionet_download,
     _pick_channel,
+    _record_is_complete,
     get_data_home,
     read_wfdb_annotations,
     read_wfdb_header,
@@ -158,22 +160,6 @@ def _vf_episodes(samples, symbols, sig_len):
     return np.asarray(episodes, dtype=np.int64).reshape(-1, 2)
 
 
-def _check_record_files(record, folder):
-    """Raise FileNotFoundError naming the first missing file of ``record``."""
-    for extension in ("hea", "dat", "atr"):
-        path = folder / f"{record}.{extension}"
-        if not path.is_file():
-            raise FileNotFoundError(
-                _missing_message(
-                    f"MIT-BIH record {record!r} is missing or incomplete: "
-                    f"expected the file {path}.",
-                    folder,
-                    url=MITDB_URL,
-                    fetch=f"sklearn_ecg.datasets.fetch_mitdb([{record!r}])",
-                )
-            )
-
-
 def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
                       sampto=None, all_leads=False):
     """Read one lead and the annotations of a MIT-BIH Arrhythmia record.
@@ -270,7 +256,10 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     """
     record = str(record)
     folder = get_data_home(data_home) / "mitdb"
-    _check_record_files(record, folder)
+    _check_record_files(
+        folder, record, what=f"MIT-BIH record {record!r}", url=MITDB_URL,
+        fetch=f"sklearn_ecg.datasets.fetch_mitdb([{record!r}])",
+    )
     path = str(folder / record)
 
     header = read_wfdb_header(path)
@@ -355,12 +344,7 @@ def list_mitdb_records(data_home=None):
     folder = get_data_home(data_home) / "mitdb"
     if not folder.is_dir():
         return []
-    return sorted(
-        path.stem
-        for path in folder.glob("*.hea")
-        if (folder / f"{path.stem}.dat").is_file()
-        and (folder / f"{path.stem}.atr").is_file()
-    )
+    return sorted(path.stem for path in folder.glob("*.hea") if _record_is_complete(path))
 
 
 def _as_record_names(records):
