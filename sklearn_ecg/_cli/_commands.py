@@ -138,8 +138,7 @@ def detect_record(path, *, lead=None, column=None, fs=None, detector="fast_pan_t
         0.24 and 2 s), both None with fewer than two peaks, and
         ``looks_like_noise``.
     """
-    from ..segmentation import RPeakSegmenter
-    from ..segmentation._stretches import detect_r_peaks_on_stretches
+    from ..segmentation import RPeakSegmenter, detect_r_peaks_on_stretches
 
     rec = read_input(path, lead=lead, column=column, fs=fs)
     start = time.perf_counter()
@@ -226,8 +225,7 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="fast_p
         ``lead``, ``fs``, ``beats``, ``rr``, ``peaks``, ``dropped``,
         ``labels``, ``n_missing``, ``stretches``).
     """
-    from ..segmentation import RPeakSegmenter
-    from ..segmentation._stretches import nan_free_stretches
+    from ..segmentation import RPeakSegmenter, nan_free_stretches
 
     inputs = expand_inputs(inputs)
     parts = []

@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..preprocessing import OutlierFilter
-from ..segmentation import DETECTORS, MIN_FS
-from ..segmentation._stretches import detect_r_peaks_on_stretches
+from ..segmentation import DETECTORS, MIN_FS, detect_r_peaks_on_stretches
 from ._base import (
     check_channels,
     check_matplotlib_support,

@@ -12,6 +12,7 @@ from ._detectors import (
 )
 from ._evaluate import evaluate_detector
 from ._segmenter import RPeakSegmenter
+from ._stretches import detect_r_peaks_on_stretches, nan_free_stretches
 
 __all__ = [
     "CHUNK_OVERLAP",
@@ -24,7 +25,9 @@ __all__ = [
     "RPeakSegmenter",
     "beat_windows",
     "detect_r_peaks",
+    "detect_r_peaks_on_stretches",
     "evaluate_detector",
+    "nan_free_stretches",
     "refine_peaks",
     "rr_features",
 ]

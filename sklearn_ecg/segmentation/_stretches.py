@@ -33,7 +33,7 @@ def nan_free_stretches(signal, fs):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_ecg.segmentation._stretches import nan_free_stretches
+    >>> from sklearn_ecg.segmentation import nan_free_stretches
     >>> x = np.ones(1000)
     >>> x[400:410] = np.nan
     >>> nan_free_stretches(x, 360).tolist()
@@ -81,7 +81,7 @@ def detect_r_peaks_on_stretches(signal, fs, detector="fast_pan_tompkins"):
     --------
     >>> import numpy as np
     >>> from sklearn_ecg.datasets import load_mitdb_sample
-    >>> from sklearn_ecg.segmentation._stretches import detect_r_peaks_on_stretches
+    >>> from sklearn_ecg.segmentation import detect_r_peaks_on_stretches
     >>> record = load_mitdb_sample()[0]
     >>> x = record.signal.copy()
     >>> x[36000:37800] = np.nan  # a 5-s gap
