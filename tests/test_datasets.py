@@ -1,7 +1,8 @@
 """Tests of sklearn_ecg.datasets: readers, fetchers, the bundled sample.
 
-Most run on the bundled sample. The ones marked ``full_data`` read the full
-databases from ``SKLEARN_ECG_DATA`` and are skipped when it is not set.
+Most run on the bundled sample. The ones marked ``full_data`` (the ``data``
+marker) read the full databases from ``SKLEARN_ECG_DATA`` and are skipped when
+it is not set.
 Downloads are never attempted: ``wfdb.dl_database`` is replaced by fakes.
 """
 
@@ -43,21 +44,12 @@ from sklearn_ecg.datasets import (
 )
 
 FULL_HOME = os.environ.get("SKLEARN_ECG_DATA")
-HAS_FULL = bool(FULL_HOME) and all(
-    (Path(FULL_HOME) / sub).is_file()
-    for sub in ("mitdb/207.hea", "mitdb/114.hea", "mitdb/102.hea",
-                "ecgiddb/Person_01/rec_1.hea", "smart-garment/Sitting_data.csv")
+# The full databases: records 102, 114 and 207 of MIT-BIH, ECG-ID and the garment data
+# (conftest skips a test marked ``data`` when SKLEARN_ECG_DATA lacks one of them).
+full_data = pytest.mark.data(
+    "mitdb/207.hea", "mitdb/114.hea", "mitdb/102.hea",
+    "ecgiddb/Person_01/rec_1.hea", "smart-garment/Sitting_data.csv",
 )
-
-
-def full_data(test):
-    """Mark a test that reads the full databases from SKLEARN_ECG_DATA."""
-    skip = pytest.mark.skipif(
-        not HAS_FULL,
-        reason="needs the full databases: set SKLEARN_ECG_DATA to a data home "
-        "with mitdb/ (records 102, 114, 207), ecgiddb/ and smart-garment/",
-    )
-    return pytest.mark.slow(skip(test))
 
 
 @pytest.fixture
@@ -135,18 +127,18 @@ def test_mitdb_sample_records():
     assert [r.record for r in records] == list_mitdb_records(get_sample_home())
     assert len(records) == 8
     assert not {"102", "104", "107", "217"} & {r.record for r in records}
-    assert len({r.patient for r in records}) == 8
+    assert len({r.subject for r in records}) == 8
     for rec in records:
         assert rec.lead == "MLII" and rec.fs == 360.0
         assert rec.signal.dtype == np.float64 and rec.signal.shape == (108000,)
         # MLII in mV: QRS complexes of about a millivolt, not ADC units.
         assert 0.3 < np.ptp(rec.signal) < 10
-        assert np.all(np.diff(rec.beat_samples) > 0)
-        assert rec.beat_samples.min() >= 0 and rec.beat_samples.max() < 108000
+        assert np.all(np.diff(rec.r_peaks) > 0)
+        assert rec.r_peaks.min() >= 0 and rec.r_peaks.max() < 108000
         assert set(rec.beat_labels) <= set(AAMI_CLASSES)
         np.testing.assert_array_equal(rec.beat_labels, aami_class(rec.beat_symbols))
         assert len(rec.annotation_samples) == len(rec.annotation_symbols)
-        assert set(rec.beat_samples) <= set(rec.annotation_samples)
+        assert set(rec.r_peaks) <= set(rec.annotation_samples)
         assert rec.comments and rec.sampfrom == 0
     labels = np.concatenate([r.beat_labels for r in records])
     counts = {c: int(np.sum(labels == c)) for c in AAMI_CLASSES}
@@ -157,7 +149,7 @@ def test_mitdb_sample_reads_like_a_data_home():
     rec = read_mitdb_record("208", data_home=get_sample_home())
     loaded = {r.record: r for r in load_mitdb_sample()}["208"]
     np.testing.assert_array_equal(rec.signal, loaded.signal)
-    np.testing.assert_array_equal(rec.beat_samples, loaded.beat_samples)
+    np.testing.assert_array_equal(rec.r_peaks, loaded.r_peaks)
     assert {"F", "V"} <= set(rec.beat_labels)
 
 
@@ -181,9 +173,9 @@ def test_mitdb_excerpt_is_relative_to_sampfrom():
     assert part.sampfrom == start + 360
     # The excerpt starts inside the episode, which then starts at 0.
     np.testing.assert_array_equal(part.vf_episodes, [[0, end - start - 360]])
-    inside = (whole.beat_samples >= start + 360) & (whole.beat_samples < end + 3600)
-    np.testing.assert_array_equal(part.beat_samples,
-                                  whole.beat_samples[inside] - start - 360)
+    inside = (whole.r_peaks >= start + 360) & (whole.r_peaks < end + 3600)
+    np.testing.assert_array_equal(part.r_peaks,
+                                  whole.r_peaks[inside] - start - 360)
 
 
 @pytest.mark.parametrize("sampfrom, sampto, match", [
@@ -232,7 +224,7 @@ def test_fetch_mitdb_reads_local_records_without_downloading(no_download):
     records = fetch_mitdb(data_home=get_sample_home())
     assert [r.record for r in records] == list_mitdb_records(get_sample_home())
     records = fetch_mitdb("201", data_home=get_sample_home())
-    assert [r.patient for r in records] == ["201"]
+    assert [r.subject for r in records] == ["201"]
 
 
 def test_fetch_mitdb_download_failure_is_one_clear_oserror(monkeypatch, tmp_path):
@@ -276,7 +268,7 @@ def test_fetch_mitdb_with_nothing_local_asks_for_all_48(monkeypatch, tmp_path):
         calls.append(list(records))
 
     monkeypatch.setattr(wfdb, "dl_database", downloads_nothing)
-    with pytest.raises(OSError, match="left no .hea, .dat and .atr files"):
+    with pytest.raises(OSError, match=r"left no \.hea, \.dat and \.atr files"):
         fetch_mitdb(data_home=tmp_path)
     assert calls == [list(MITDB_RECORDS)]
 
@@ -328,7 +320,7 @@ def test_vf_episodes_of_record_207():
         [14665, 18350], [19715, 21731], [87172, 88716], [89242, 94122],
         [97008, 101126], [554682, 589926],
     ])
-    assert rec.signal.shape == (650000,) and rec.patient == "207"
+    assert rec.signal.shape == (650000,) and rec.subject == "207"
     labels, counts = np.unique(rec.beat_labels, return_counts=True)
     assert dict(zip(labels, counts)) == {"N": 1543, "S": 107, "V": 210}
     part = read_mitdb_record("207", FULL_HOME, sampfrom=16000, sampto=20000)
@@ -366,14 +358,14 @@ def test_list_mitdb_records_on_the_full_data():
 def test_ecgid_sample_records():
     records = load_ecgid_sample()
     assert len(records) == 30
-    persons = sorted({r.person for r in records})
+    persons = sorted({r.subject for r in records})
     assert len(persons) == 10
     for person in persons:
-        assert [r.record for r in records if r.person == person] == [1, 2, 3]
+        assert [r.record for r in records if r.subject == person] == [1, 2, 3]
     for rec in records:
         assert rec.fs == 500.0 and rec.signal.shape == (10000,)
         assert rec.signal.dtype == np.float64
-        assert rec.channel == "ECG I filtered"
+        assert rec.lead == "ECG I filtered"
         assert len(rec.r_peaks) == 10 and np.all(np.diff(rec.r_peaks) > 0)
         assert rec.sex in {"male", "female"} and isinstance(rec.age, int)
         assert isinstance(rec.date, datetime.date)
@@ -381,7 +373,7 @@ def test_ecgid_sample_records():
 
 def test_ecgid_header_parsing():
     rec = read_ecgid_record(1, 1, data_home=get_sample_home())
-    assert (rec.person, rec.record) == (1, 1)
+    assert (rec.subject, rec.record) == (1, 1)
     assert (rec.age, rec.sex, rec.date) == (25, "male", datetime.date(2004, 12, 7))
     assert rec.comments == ["Age: 25", "Sex: male", "ECG date: 07.12.2004"]
     rec = read_ecgid_record(2, 3, data_home=get_sample_home())
@@ -406,18 +398,18 @@ def test_ecgid_header_without_comments_gives_none(tmp_path):
 
 def test_ecgid_channels_are_chosen_by_name():
     home = get_sample_home()
-    raw = read_ecgid_record(1, 1, home, channel="ECG I")
+    raw = read_ecgid_record(1, 1, home, lead="ECG I")
     filtered = read_ecgid_record(1, 1, home)
-    assert raw.channel == "ECG I" and not np.allclose(raw.signal, filtered.signal)
-    with pytest.raises(ValueError, match=r"no channel 'ECG II'; available: "
+    assert raw.lead == "ECG I" and not np.allclose(raw.signal, filtered.signal)
+    with pytest.raises(ValueError, match=r"no lead 'ECG II'; available: "
                                          r"\['ECG I', 'ECG I filtered'\]"):
-        read_ecgid_record(1, 1, home, channel="ECG II")
+        read_ecgid_record(1, 1, home, lead="ECG II")
 
 
 @pytest.mark.parametrize("person, record", [(0, 1), (91, 1), (1, 0), ("1", 1),
                                             (1.0, 1)])
 def test_ecgid_bad_numbers(person, record):
-    with pytest.raises(ValueError, match="person|record"):
+    with pytest.raises(ValueError, match=r"person|record"):
         read_ecgid_record(person, record, get_sample_home())
 
 
@@ -431,7 +423,7 @@ def test_ecgid_missing_file(tmp_path):
 
 def test_fetch_ecgid_local(no_download):
     records = fetch_ecgid(3, data_home=get_sample_home())
-    assert [(r.person, r.record) for r in records] == [(3, 1), (3, 2), (3, 3)]
+    assert [(r.subject, r.record) for r in records] == [(3, 1), (3, 2), (3, 3)]
     assert len(fetch_ecgid(data_home=get_sample_home())) == 30
 
 
@@ -451,11 +443,11 @@ def test_fetch_ecgid_downloads_missing_persons(monkeypatch, tmp_path):
 
     monkeypatch.setattr(wfdb, "get_record_list", lambda db_dir: listing)
     monkeypatch.setattr(wfdb, "dl_database", fake_download)
-    records = fetch_ecgid([1, 10], data_home=tmp_path, channel="ECG I")
+    records = fetch_ecgid([1, 10], data_home=tmp_path, lead="ECG I")
     assert calls == [("ecgiddb",
                       ["Person_01/rec_1", "Person_01/rec_2", "Person_10/rec_1"])]
-    assert [(r.person, r.record) for r in records] == [(1, 1), (1, 2), (10, 1)]
-    assert records[0].channel == "ECG I"
+    assert [(r.subject, r.record) for r in records] == [(1, 1), (1, 2), (10, 1)]
+    assert records[0].lead == "ECG I"
 
 
 def test_fetch_ecgid_download_failure(monkeypatch, tmp_path):
@@ -612,7 +604,7 @@ def test_make_segments_median_beats_and_windows():
     from sklearn_ecg.datasets import make_segments
 
     records = load_ecgid_sample()[:6]  # persons 1 and 2, 3 records of 20 s each
-    seg = make_segments(records, window=5.0, n_samples=80)
+    seg = make_segments(records, window=5.0, segment_length=80)
     assert seg.X.shape == (24, 80) and not np.isnan(seg.X).any()
     assert seg.skipped == []
     assert seg.groups.tolist() == ["1"] * 12 + ["2"] * 12
@@ -620,7 +612,7 @@ def test_make_segments_median_beats_and_windows():
     assert seg.start[:4].tolist() == [0, 2500, 5000, 7500]
     # The same median beat as RPeakSegmenter gives for that window.
     window = records[0].signal[2500:5000][None]
-    expected = RPeakSegmenter(fs=500, n_samples=80, rr_features=False).fit_transform(window)
+    expected = RPeakSegmenter(fs=500, beat_length=80, rr_features=False).fit_transform(window)
     np.testing.assert_allclose(seg.X[1], expected[0])
     raw = make_segments(records, kind="window", window=2.0, step=1.0)
     assert raw.X.shape == (6 * 19, 1000)
@@ -632,8 +624,8 @@ def test_make_segments_reports_what_it_leaves_out():
 
     from sklearn_ecg.datasets import make_segments
 
-    flat = Bunch(signal=np.zeros(5000), fs=500, record="flat", patient="p9")
-    short = Bunch(signal=np.zeros(100), fs=500, record="short", patient="p9")
+    flat = Bunch(signal=np.zeros(5000), fs=500, record="flat", subject="p9")
+    short = Bunch(signal=np.zeros(100), fs=500, record="short", subject="p9")
     good = load_ecgid_sample()[0]
     seg = make_segments([good, flat, short], window=5.0)
     assert len(seg.X) == 4
@@ -647,8 +639,8 @@ def test_make_segments_reports_what_it_leaves_out():
         make_segments([good], detector="nope")
     with pytest.raises(ValueError, match="no segment could be cut"):
         make_segments([flat])
-    other_fs = Bunch(signal=good.signal[::2], fs=250, record="x", person=99)
-    with pytest.raises(ValueError, match="pass n_samples"):
+    other_fs = Bunch(signal=good.signal[::2], fs=250, record="x", subject=99)
+    with pytest.raises(ValueError, match="pass segment_length"):
         make_segments([good, other_fs])
 
 
@@ -660,8 +652,8 @@ def test_read_both_leads_and_make_two_lead_beats():
     one = read_mitdb_record("114", FULL_HOME, lead="MLII", sampto=36000)
     np.testing.assert_array_equal(rec.signal[:, 0], one.signal)
     assert one.leads == ("MLII",)
-    data = make_beat_dataset([rec], n_samples=100)
-    single = make_beat_dataset([one], n_samples=100)
+    data = make_beat_dataset([rec], beat_length=100)
+    single = make_beat_dataset([one], beat_length=100)
     assert data.X.shape == (len(single.y), 100, 2)
     np.testing.assert_allclose(data.X[:, :, 0], single.X)
     np.testing.assert_array_equal(data.y, single.y)

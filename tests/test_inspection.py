@@ -128,7 +128,7 @@ def test_import_does_not_import_matplotlib():
 
 
 def _plot_calls(tmp_path):
-    x, peaks = spike_train()
+    x, _ = spike_train()
     frame = load_garment_sample()
     rng = np.random.default_rng(0)
 
@@ -192,12 +192,7 @@ def test_signal_report_of_bundled_sample_matches_hand_computation():
     assert report["heart_rate"].between(50, 60).all()
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not FULL_SITTING.is_file(),
-    reason="needs the full smart-garment data: set SKLEARN_ECG_DATA to a data home "
-    "with smart-garment/Sitting_data.csv",
-)
+@pytest.mark.data("smart-garment/Sitting_data.csv")
 def test_signal_report_of_full_sitting_recording_matches_hand_computation():
     raw = pd.read_csv(FULL_SITTING)
     report = signal_report(read_garment_csv(FULL_SITTING))
@@ -513,7 +508,7 @@ def test_rpeak_display_marks_matched_missed_and_false_detections(pyplot):
 def test_rpeak_display_with_every_detector_on_real_ecg(detector, pyplot):
     record = load_mitdb_sample()[5]  # record 208
     n = int(10 * record.fs)
-    x, reference = record.signal[:n], record.beat_samples[record.beat_samples < n]
+    x, reference = record.signal[:n], record.r_peaks[record.r_peaks < n]
     segmenter = RPeakSegmenter(fs=record.fs, detector=detector)
     disp = RPeakDisplay.from_estimator(segmenter, x, reference=reference)
     n_matched = disp.peaks_.get_xdata().size
