@@ -7,6 +7,7 @@ backend, and batch inference of a whole-record model as one task per record.
 import joblib
 import numpy as np
 import pytest
+from _shared import SMALL_CNN
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, GroupKFold
 
@@ -17,8 +18,10 @@ from sklearn_ecg.pipeline import RecordBeatClassifier, predict_records, set_work
 
 distributed = pytest.importorskip("distributed")
 
-CNN = dict(conv_filters=(8, 8), kernel_size=3, dense_units=(16,), epochs=1, batch_size=64,
-           random_state=0)
+# A cluster of two worker processes, each importing TensorFlow.
+pytestmark = pytest.mark.slow
+
+CNN = {**SMALL_CNN, "epochs": 1, "batch_size": 64, "random_state": 0}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def test_workers_get_their_thread_limits(client):
 
 
 def test_grid_search_over_the_cnn_runs_on_the_cluster(client):
-    data = make_beat_dataset(load_mitdb_sample()[:4], n_samples=96, classes=("N", "V"))
+    data = make_beat_dataset(load_mitdb_sample()[:4], beat_length=96, classes=("N", "V"))
     rows = np.random.default_rng(0).choice(len(data.y), 240, replace=False)
     X, y, groups = data.X[rows], data.y[rows], data.groups[rows]
     grid = {"learning_rate": [1e-3, 1e-2]}
@@ -62,7 +65,7 @@ def test_grid_search_over_the_cnn_runs_on_the_cluster(client):
 
 def test_batch_inference_writes_the_same_table_as_here(client):
     model = RecordBeatClassifier(LogisticRegression(max_iter=300),
-                                 segmenter=RPeakSegmenter(fs=360, n_samples=64)).fit(
+                                 segmenter=RPeakSegmenter(fs=360, beat_length=64)).fit(
         load_mitdb_sample()[:3])
     paths = [str(p.with_suffix("")) for p in sorted((get_sample_home() / "mitdb").glob("*.hea"))]
     seen = []

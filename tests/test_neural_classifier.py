@@ -1,4 +1,8 @@
-"""Tests of the Keras base and HeartbeatCNNClassifier (tiny networks, few epochs)."""
+"""Tests of the Keras base and HeartbeatCNNClassifier (tiny networks, few epochs).
+
+What the three Keras estimators share (lazy TensorFlow, tags, seeding, pickling,
+warm_start) is in test_keras_common.py.
+"""
 
 import subprocess
 import sys
@@ -7,6 +11,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from _shared import TINY_CNN as TINY
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv
@@ -14,14 +19,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ecg import BeatNormalizer, PairGroupKFold
-from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 from sklearn_ecg.neural import HeartbeatCNNClassifier, PretrainedEncoder
 from sklearn_ecg.segmentation import RR_FEATURE_NAMES
-
-# A network small enough to train in a second: one block, "same" padding so that
-# scikit-learn's checks can feed it rows of a few columns.
-TINY = dict(conv_filters=(8,), kernel_size=3, padding="same", dense_units=(16,),
-            batch_size=32, learning_rate=0.03)
 
 EXPECTED_FAILURES = {
     "check_sample_weight_equivalence_on_dense_data": (
@@ -32,6 +31,7 @@ EXPECTED_FAILURES = {
 }
 
 
+@pytest.mark.slow
 @parametrize_with_checks(
     [HeartbeatCNNClassifier(epochs=8, early_stopping=False, random_state=0, **TINY)],
     expected_failed_checks=lambda est: EXPECTED_FAILURES,
@@ -40,14 +40,10 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-@pytest.fixture(scope="module")
-def beats():
-    data = make_beat_dataset(load_mitdb_sample(), n_samples=96, classes=("N", "V"))
-    rng = np.random.default_rng(0)
+@pytest.fixture
+def beats(balanced_beats):
     # A balanced subset keeps the tests fast and both classes present in every fold.
-    idx = np.concatenate([rng.choice(np.flatnonzero(data.y == c), 150, replace=False)
-                          for c in ("N", "V")])
-    return data.X[idx], data.y[idx], data.groups[idx], data.rr[idx]
+    return balanced_beats
 
 
 def test_is_a_classifier_and_stratifies():
@@ -55,17 +51,6 @@ def test_is_a_classifier_and_stratifies():
     assert is_classifier(clf)
     y = np.array(["N", "V"] * 10)
     assert isinstance(check_cv(3, y, classifier=is_classifier(clf)), StratifiedKFold)
-
-
-def test_tensorflow_is_not_imported_until_fit():
-    code = (
-        "import sys, sklearn_ecg\n"
-        "from sklearn_ecg.neural import HeartbeatCNNClassifier\n"
-        "from sklearn.base import clone\n"
-        "clone(HeartbeatCNNClassifier(epochs=2)).get_params()\n"
-        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_learns_real_beats_with_string_labels(beats):
@@ -77,26 +62,6 @@ def test_learns_real_beats_with_string_labels(beats):
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
     assert clf.n_epochs_ == len(clf.history_["loss"]) <= 15
     assert "val_loss" in clf.history_
-
-
-def test_seeded_fits_agree_and_unseeded_after_seeded_works(beats):
-    import random
-
-    X, y, _, _ = beats
-    python_state, numpy_state = random.getstate(), np.random.get_state()
-    a = HeartbeatCNNClassifier(epochs=3, random_state=7, **TINY).fit(X, y).predict_proba(X)
-    # The seeded fit put the global generators back as they were.
-    assert random.getstate() == python_state
-    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state[1])
-    b = HeartbeatCNNClassifier(epochs=3, random_state=7, **TINY).fit(X, y).predict_proba(X)
-    np.testing.assert_array_equal(a, b)
-    from tensorflow.python.framework import config
-
-    assert not config.is_op_determinism_enabled()  # the seeded fits left nothing behind
-    # An unseeded model after seeded ones trains (no "Random ops require a seed").
-    c = HeartbeatCNNClassifier(epochs=3, **TINY).fit(X, y).predict_proba(X)
-    d = HeartbeatCNNClassifier(epochs=3, **TINY).fit(X, y).predict_proba(X)
-    assert not np.array_equal(c, d)  # and is not secretly seeded
 
 
 def test_seeded_fit_is_unmoved_by_other_threads_drawing_random_numbers(beats):
@@ -134,61 +99,6 @@ def test_unseeded_fit_under_user_determinism(beats):
         HeartbeatCNNClassifier(epochs=1, **TINY).fit(X, y)
     finally:
         config.disable_op_determinism()
-
-
-def test_pickle_round_trip_in_a_new_process(beats, tmp_path):
-    X, y, _, _ = beats
-    clf = HeartbeatCNNClassifier(epochs=3, random_state=0, **TINY).fit(X, y)
-    path = tmp_path / "clf.joblib"
-    joblib.dump(clf, path)
-    np.save(tmp_path / "X.npy", X)
-    np.save(tmp_path / "expected.npy", clf.predict_proba(X))
-    code = (
-        "import joblib, numpy as np, sys\n"
-        f"clf = joblib.load({str(path)!r})\n"
-        f"X = np.load({str(tmp_path / 'X.npy')!r})\n"
-        f"expected = np.load({str(tmp_path / 'expected.npy')!r})\n"
-        "assert np.array_equal(clf.predict_proba(X), expected)\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-    again = joblib.load(path)
-    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
-
-
-def test_clone_and_warm_start(beats):
-    X, y, _, _ = beats
-    clf = HeartbeatCNNClassifier(epochs=2, early_stopping=False, warm_start=True,
-                                 random_state=0, **TINY)
-    assert clone(clf).get_params() == clf.get_params()
-    clf.fit(X, y)
-    weights = [w.copy() for w in clf.model_.get_weights()]
-    clf.fit(X, y)
-    assert clf.n_epochs_ == 4  # continued: history grows
-    assert any(not np.array_equal(a, b) for a, b in zip(weights, clf.model_.get_weights()))
-    with pytest.raises(ValueError, match="warm_start: y has classes"):
-        clf.fit(X, np.where(y == "N", "A", "B"))
-
-
-def test_warm_start_survives_pickling(beats):
-    X, y, _, _ = beats
-    clf = HeartbeatCNNClassifier(epochs=2, early_stopping=False, warm_start=True,
-                                 random_state=0, **TINY).fit(X, y)
-    again = joblib.load(_dump(clf))
-    saved, restored = clf.model_.optimizer.variables, again.model_.optimizer.variables
-    assert len(saved) == len(restored) > 2  # iteration count, then moments per weight
-    for a, b in zip(saved, restored):
-        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
-    again.fit(X, y)
-    assert again.n_epochs_ == 4
-
-
-def _dump(obj):
-    import io
-
-    buffer = io.BytesIO()
-    joblib.dump(obj, buffer)
-    buffer.seek(0)
-    return buffer
 
 
 def test_rr_features_as_extra_columns(beats):
@@ -255,7 +165,7 @@ def test_failed_refit_leaves_no_stale_network(beats):
     X, y, _, _ = beats
     clf = HeartbeatCNNClassifier(epochs=1, random_state=0, **TINY).fit(X, y)
     with pytest.raises(ValueError, match="too short"):
-        clf.set_params(padding="valid", conv_filters=(8, 8, 8, 8, 8, 8, 8)).fit(X, np.where(y == "N", "A", "B"))
+        clf.set_params(padding="valid", conv_filters=(8,) * 7).fit(X, np.where(y == "N", "A", "B"))
     from sklearn.exceptions import NotFittedError
 
     with pytest.raises(NotFittedError):
@@ -263,16 +173,17 @@ def test_failed_refit_leaves_no_stale_network(beats):
 
 
 def test_extra_features_positions_are_checked(beats):
-    X, y, _, rr = beats
+    X, y, _, _ = beats
     with pytest.raises(ValueError, match="distinct columns"):
         HeartbeatCNNClassifier(extra_features=[3, 3], **TINY).fit(X, y)
 
 
 def test_short_beats_error_names_the_fix():
-    with pytest.raises(ValueError, match="too short .* padding='same'"):
+    with pytest.raises(ValueError, match=r"too short .* padding='same'"):
         HeartbeatCNNClassifier().fit(np.ones((4, 30)), [0, 1, 0, 1])
 
 
+@pytest.mark.slow
 def test_transfer_learning_frozen_and_fine_tuned(beats):
     X, y, _, _ = beats
     source = HeartbeatCNNClassifier(epochs=3, random_state=0, **TINY).fit(X, y)
@@ -304,11 +215,13 @@ def test_transfer_learning_frozen_and_fine_tuned(beats):
         HeartbeatCNNClassifier(pretrained=encoder, **{**TINY, "conv_filters": (4,)}).fit(X, y2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_grid_search_in_a_pipeline_with_patient_groups(beats, n_jobs):
     X, y, groups, _ = beats
+    # One epoch: the test is of the plumbing (a pipeline, groups, workers), not of training.
     pipe = make_pipeline(BeatNormalizer("minmax"),
-                         HeartbeatCNNClassifier(epochs=2, random_state=0, **TINY))
+                         HeartbeatCNNClassifier(epochs=1, random_state=0, **TINY))
     search = GridSearchCV(
         pipe, {"heartbeatcnnclassifier__dense_units": [(8,), (16,)]},
         cv=PairGroupKFold(3), n_jobs=n_jobs, error_score="raise",
@@ -334,6 +247,7 @@ def test_validation_split_holds_out_whole_patients():
     assert len(val) == 20
 
 
+@pytest.mark.slow
 def test_groups_reach_fit_inside_grid_search_with_routing(beats):
     import sklearn
 
@@ -443,6 +357,7 @@ def test_adapt_returns_a_fine_tuned_copy_and_leaves_the_original(beats):
         HeartbeatCNNClassifier().adapt(X[:4], y[:4])
 
 
+@pytest.mark.slow
 def test_adapt_works_on_a_model_loaded_in_a_new_process(beats, tmp_path):
     X, y, _, _ = beats
     clf = HeartbeatCNNClassifier(epochs=2, random_state=0, **TINY).fit(X, y)
@@ -465,6 +380,7 @@ def test_adapt_works_on_a_model_loaded_in_a_new_process(beats, tmp_path):
     np.testing.assert_allclose(reloaded.predict_proba(X), expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_tensorflow_start_up_lines_stay_off_stderr():
     code = (
         "import numpy as np\n"

@@ -1,13 +1,13 @@
-"""Tests of ContrastiveEncoder and its augmentations (tiny networks, one to three epochs)."""
+"""Tests of ContrastiveEncoder and its augmentations (tiny networks, one to three epochs).
 
-import random
-import subprocess
-import sys
+What the three Keras estimators share (lazy TensorFlow, tags, seeding, pickling,
+warm_start) is in test_keras_common.py.
+"""
 
-import joblib
 import numpy as np
 import pytest
-from _checks import SET_OUTPUT_CHECKS
+from _shared import SET_OUTPUT_CHECKS, TINY_CNN
+from _shared import TINY_CONTRASTIVE as TINY
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -15,14 +15,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ecg import BeatNormalizer, PairGroupKFold, RPeakSegmenter
-from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
+from sklearn_ecg.datasets import load_mitdb_sample
 from sklearn_ecg.neural import ContrastiveEncoder, HeartbeatCNNClassifier, PretrainedEncoder
 from sklearn_ecg.neural._augment import AUGMENTATIONS, augment, check_augmentations
-
-# One block with "same" padding, so that scikit-learn's checks can feed rows of
-# a few columns; small enough to train in well under a second.
-TINY = dict(conv_filters=(8,), kernel_size=3, padding="same", embedding_dim=4,
-            projection_units=(8,), batch_size=32, learning_rate=0.01)
 
 # No check is expected to fail. The classifier's one expected failure (sample
 # weights against repeated samples) does not arise: fit takes no sample_weight.
@@ -30,6 +25,7 @@ TINY = dict(conv_filters=(8,), kernel_size=3, padding="same", embedding_dim=4,
 EXPECTED_FAILURES = {}
 
 
+@pytest.mark.slow
 @parametrize_with_checks(
     [ContrastiveEncoder(epochs=1, random_state=0, **TINY)],
     expected_failed_checks=lambda est: EXPECTED_FAILURES,
@@ -45,53 +41,9 @@ def test_set_output_and_feature_names_checks(check):
     check("ContrastiveEncoder", ContrastiveEncoder(epochs=1, random_state=0, **TINY))
 
 
-@pytest.fixture(scope="module")
-def beats():
-    data = make_beat_dataset(load_mitdb_sample(), n_samples=96, classes=("N", "V"))
-    rng = np.random.default_rng(0)
-    idx = np.concatenate([rng.choice(np.flatnonzero(data.y == c), 100, replace=False)
-                          for c in ("N", "V")])
-    return BeatNormalizer("minmax").fit_transform(data.X[idx]), data.y[idx]
-
-
-def test_tensorflow_is_not_imported_until_fit():
-    code = (
-        "import sys, numpy as np, sklearn_ecg, pytest\n"
-        "from sklearn.base import clone\n"
-        "from sklearn_ecg.neural import ContrastiveEncoder\n"
-        "enc = clone(ContrastiveEncoder(epochs=2)).set_params(temperature=0.5)\n"
-        "enc.get_params()\n"
-        "a, b = enc.draw_views(np.random.default_rng(0).normal(size=(4, 50)), random_state=0)\n"
-        "with pytest.raises(ValueError, match='unknown augmentation'):\n"
-        "    ContrastiveEncoder(augmentations=['nope']).fit(np.ones((4, 100)))\n"
-        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_fit_transform_ignores_y_and_is_seeded(beats):
-    X, y = beats
-    python_state, numpy_state = random.getstate(), np.random.get_state()
-    # 14 steps: the compiled train step (a fit of a few steps runs eagerly).
-    enc = ContrastiveEncoder(epochs=2, random_state=3, **TINY)
-    Z = enc.fit(X).transform(X)
-    assert Z.shape == (len(X), 4) and Z.dtype == np.float64 and np.isfinite(Z).all()
-    assert enc.n_epochs_ == len(enc.history_["loss"]) == 2
-    assert enc.get_feature_names_out().tolist() == [f"contrastiveencoder{i}" for i in range(4)]
-    # The seeded fit put the global generators back as they were.
-    assert random.getstate() == python_state
-    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state[1])
-    # Seeded: a second fit, given labels this time, gives the very same embeddings.
-    again = ContrastiveEncoder(epochs=2, random_state=3, **TINY).fit(X, y).transform(X)
-    np.testing.assert_array_equal(Z, again)
-    from tensorflow.python.framework import config
-
-    assert not config.is_op_determinism_enabled()  # the seeded fits left nothing behind
-    # Unseeded fits are not secretly seeded. (Seeded fits of a few eager steps are
-    # compared by check_fit_idempotent above.)
-    c = ContrastiveEncoder(epochs=1, **TINY).fit(X[::2]).transform(X)
-    d = ContrastiveEncoder(epochs=1, **TINY).fit(X[::2]).transform(X)
-    assert not np.array_equal(c, d)
+@pytest.fixture
+def beats(encoder_beats):
+    return encoder_beats
 
 
 def test_every_batch_gets_fresh_views(beats, monkeypatch):
@@ -116,7 +68,7 @@ def test_every_batch_gets_fresh_views(beats, monkeypatch):
         for j in range(i):
             assert not np.allclose(firsts[i], firsts[j])  # batches within and across epochs
     # draw_views shows the same views for the same seed, and new ones as a Generator advances.
-    a1, b1 = enc.draw_views(X[:5], random_state=0)
+    a1, _ = enc.draw_views(X[:5], random_state=0)
     a2, _ = enc.draw_views(X[:5], random_state=0)
     np.testing.assert_array_equal(a1, a2)
     rng = np.random.default_rng(0)
@@ -188,32 +140,6 @@ def test_invalid_parameters_name_the_argument(beats):
         ContrastiveEncoder(**TINY).fit(X[:1])
 
 
-def test_pickle_round_trip_in_a_new_process_and_warm_start(beats, tmp_path):
-    X, _ = beats
-    enc = ContrastiveEncoder(epochs=1, warm_start=True, random_state=0, **TINY).fit(X)
-    path = tmp_path / "enc.joblib"
-    joblib.dump(enc, path)
-    np.save(tmp_path / "X.npy", X)
-    np.save(tmp_path / "expected.npy", enc.transform(X))
-    code = (
-        "import joblib, numpy as np\n"
-        f"enc = joblib.load({str(path)!r})\n"
-        f"X = np.load({str(tmp_path / 'X.npy')!r})\n"
-        f"expected = np.load({str(tmp_path / 'expected.npy')!r})\n"
-        "assert np.array_equal(enc.transform(X), expected)\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-    # Unpickled, it continues training exactly as the original does: weights,
-    # optimizer state and the views' generator all came along.
-    copy = joblib.load(path)
-    enc.fit(X)
-    copy.fit(X)
-    assert copy.n_epochs_ == enc.n_epochs_ == 2
-    np.testing.assert_array_equal(copy.transform(X), enc.transform(X))
-    with pytest.raises(ValueError, match="warm_start: X has segments of shape"):
-        enc.fit(np.stack([X, X], axis=-1))
-
-
 def test_pretraining_learns_and_initialises_the_classifier(beats):
     X, y = beats
     enc = ContrastiveEncoder(epochs=3, random_state=0, **TINY).fit(X)
@@ -223,7 +149,7 @@ def test_pretraining_learns_and_initialises_the_classifier(beats):
 
     encoder = enc.export_encoder()
     assert isinstance(encoder, PretrainedEncoder) and encoder.input_shape == (96, 1)
-    arch = dict(conv_filters=(8,), kernel_size=3, padding="same", dense_units=(8,), epochs=1)
+    arch = {**TINY_CNN, "dense_units": (8,), "epochs": 1}
     # The fitted encoder itself works as pretrained= too (outside GridSearchCV).
     frozen = HeartbeatCNNClassifier(pretrained=enc, freeze_encoder=True, random_state=0,
                                     **arch).fit(X, y)
@@ -267,6 +193,7 @@ def test_adjacent_halves_of_windows():
     ContrastiveEncoder(views="adjacent_halves", augmentations=(), epochs=1, **TINY).fit(windows)
 
 
+@pytest.mark.slow
 def test_grid_search_in_a_pipeline_with_patient_groups():
     # Windows of 4 s from the eight bundled patients, labelled by whether they
     # hold a ventricular beat; each becomes its median beat, then an embedding.
@@ -274,12 +201,12 @@ def test_grid_search_in_a_pipeline_with_patient_groups():
     for record in load_mitdb_sample():
         for start in np.arange(12) * 1440 * 6:
             X.append(record.signal[start : start + 1440])
-            inside = (record.beat_samples >= start) & (record.beat_samples < start + 1440)
+            inside = (record.r_peaks >= start) & (record.r_peaks < start + 1440)
             y.append("V" if "V" in set(np.asarray(record.beat_labels)[inside]) else "N")
-            groups.append(record.patient)
+            groups.append(record.subject)
     X, y, groups = np.array(X), np.array(y), np.array(groups)
     pipe = make_pipeline(
-        RPeakSegmenter(fs=360.0, rr_features=False, n_samples=64),
+        RPeakSegmenter(fs=360.0, rr_features=False, beat_length=64),
         BeatNormalizer("minmax"),
         ContrastiveEncoder(epochs=1, random_state=0, **TINY),
         LogisticRegression(),

@@ -1,23 +1,21 @@
-"""Tests of SiameseSimilarityRegressor (tiny networks, few epochs)."""
+"""Tests of SiameseSimilarityRegressor (tiny networks, few epochs).
 
-import subprocess
-import sys
+What the three Keras estimators share (lazy TensorFlow, tags, seeding, pickling,
+warm_start) is in test_keras_common.py.
+"""
 
-import joblib
+
 import numpy as np
 import pytest
+from _shared import TINY_SIAMESE as TINY
 from sklearn.base import clone, is_regressor
 from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_ecg import PairGroupKFold, make_pairs
-from sklearn_ecg.datasets import load_ecgid_sample, make_segments
+from sklearn_ecg import PairGroupKFold
 from sklearn_ecg.metrics import eer_scorer
 from sklearn_ecg.neural import SiameseSimilarityRegressor
-
-TINY = dict(embedding_dim=8, dense_units=(16,), conv_filters=(8,), kernel_size=3,
-            path_units=8, merge_units=16, batch_size=32, learning_rate=0.01)
 
 _ODD = (
     "the check's X has an odd number of columns (1, 3 or 5), which cannot be a pair "
@@ -47,6 +45,7 @@ EXPECTED_FAILURES = {
 }
 
 
+@pytest.mark.slow
 @parametrize_with_checks(
     [SiameseSimilarityRegressor(epochs=2, early_stopping=False, random_state=0, **TINY)],
     expected_failed_checks=lambda est: EXPECTED_FAILURES,
@@ -55,15 +54,15 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-@pytest.fixture(scope="module")
-def segments():
+@pytest.fixture
+def segments(ecgid_segments):
     """Median beats of 5-s windows of the bundled ECG-ID sample: 10 persons."""
-    return make_segments(load_ecgid_sample(), window=5.0, n_samples=64)
+    return ecgid_segments
 
 
-@pytest.fixture(scope="module")
-def pairs(segments):
-    return make_pairs(segments.X, segments.groups, n_pairs=200, random_state=0)
+@pytest.fixture
+def pairs(ecgid_pairs):
+    return ecgid_pairs
 
 
 def _swap(X_pairs):
@@ -86,6 +85,7 @@ def test_symmetric_on_random_input(encoder):
     np.testing.assert_allclose(model.predict(_swap(X)), scores, rtol=0, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_symmetric_on_real_input_and_embeddings(segments, pairs):
     X_pairs, y, _ = pairs
     model = SiameseSimilarityRegressor(epochs=3, bound_output=True, random_state=0, **TINY)
@@ -111,10 +111,11 @@ def test_embeddings_feed_nearest_neighbours(segments, pairs):
     assert knn.score(model.embed(segments.X), segments.groups) == 1.0  # each segment finds itself
 
 
+@pytest.mark.slow
 def test_grid_search_with_pair_groups(pairs):
     X_pairs, y, pair_groups = pairs
     search = GridSearchCV(
-        SiameseSimilarityRegressor(epochs=2, bound_output=True, random_state=0, **TINY),
+        SiameseSimilarityRegressor(epochs=1, bound_output=True, random_state=0, **TINY),
         {"loss": ["mse", "binary_crossentropy"]},
         cv=PairGroupKFold(3), scoring=eer_scorer, n_jobs=2,
     ).fit(X_pairs, y, groups=pair_groups)
@@ -124,35 +125,7 @@ def test_grid_search_with_pair_groups(pairs):
     assert is_regressor(search.best_estimator_)
 
 
-def test_seeded_fits_agree_and_unseeded_differ(pairs):
-    X_pairs, y, _ = pairs
-    model = SiameseSimilarityRegressor(epochs=2, random_state=3, **TINY)
-    first = clone(model).fit(X_pairs, y).predict(X_pairs)
-    second = clone(model).fit(X_pairs, y).predict(X_pairs)
-    np.testing.assert_array_equal(first, second)
-    a = clone(model).set_params(random_state=None).fit(X_pairs, y).predict(X_pairs)
-    b = clone(model).set_params(random_state=None).fit(X_pairs, y).predict(X_pairs)
-    assert not np.array_equal(a, b)
-
-
-def test_joblib_round_trip_in_a_new_process(tmp_path, segments, pairs):
-    X_pairs, y, _ = pairs
-    model = SiameseSimilarityRegressor(epochs=2, random_state=0, **TINY).fit(X_pairs, y)
-    path = tmp_path / "siamese.joblib"
-    joblib.dump(model, path)
-    np.save(tmp_path / "X.npy", X_pairs)
-    np.save(tmp_path / "S.npy", segments.X)
-    code = (
-        "import joblib, numpy as np, sys\n"
-        f"m = joblib.load({str(path)!r})\n"
-        f"np.save({str(tmp_path / 'p.npy')!r}, m.predict(np.load({str(tmp_path / 'X.npy')!r})))\n"
-        f"np.save({str(tmp_path / 'e.npy')!r}, m.embed(np.load({str(tmp_path / 'S.npy')!r})))\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), model.predict(X_pairs))
-    np.testing.assert_array_equal(np.load(tmp_path / "e.npy"), model.embed(segments.X))
-
-
+@pytest.mark.slow
 def test_properties_the_odd_width_checks_cover(pairs):
     """Pickle, lists, int dtype, order and subset invariance, NaN, 2-D y, on pair rows."""
     X_pairs, y, _ = pairs
@@ -172,7 +145,7 @@ def test_properties_the_odd_width_checks_cover(pairs):
     clone(model).fit(np.round(X * 100).astype(int), y, sample_weight=list(np.ones(len(y))))
     with pytest.raises(ValueError, match="NaN"):
         clone(model).fit(np.where(np.eye(*X.shape, dtype=bool), np.nan, X), y)
-    with pytest.raises(ValueError, match="NaN|infinity"):
+    with pytest.raises(ValueError, match=r"NaN|infinity"):
         model.predict(np.full_like(X[:2], np.inf))
     with pytest.warns(Warning, match="column-vector y"):
         clone(model).fit(X, y[:, None])
@@ -223,17 +196,6 @@ def test_losses_and_metrics():
     assert {"loss", "val_loss", "mean_absolute_error", "val_mean_squared_error",
             "mean_absolute_percentage_error", "cosine_similarity"} <= set(model.history_)
     assert model.n_epochs_ == 2 and all(len(v) == 2 for v in model.history_.values())
-
-
-def test_tensorflow_is_not_imported_until_fit():
-    code = (
-        "import sys\n"
-        "from sklearn.base import clone\n"
-        "from sklearn_ecg.neural import SiameseSimilarityRegressor\n"
-        "clone(SiameseSimilarityRegressor(embedding_dim=4))\n"
-        "assert 'tensorflow' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_bounded_output_refuses_targets_outside_zero_one():

@@ -4,30 +4,36 @@ import json
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import joblib
 import numpy as np
 import pytest
+from _shared import SMALL_CNN, TINY_CONTRASTIVE, TINY_SIAMESE
 from sklearn.pipeline import make_pipeline
 
-from sklearn_ecg import BeatNormalizer, make_pairs
-from sklearn_ecg.datasets import load_ecgid_sample, load_mitdb_sample, make_beat_dataset, make_segments
+from sklearn_ecg import BeatNormalizer
+from sklearn_ecg.datasets import make_beat_dataset
 from sklearn_ecg.neural import ContrastiveEncoder, HeartbeatCNNClassifier, SiameseSimilarityRegressor
 from sklearn_ecg.utils import load_model, save_model, trusted_types
 
 skops_io = pytest.importorskip("skops.io")
 
-CNN = dict(conv_filters=(8, 8), kernel_size=3, dense_units=(16,), epochs=2, random_state=0)
-SIAMESE = dict(embedding_dim=8, conv_filters=(8,), kernel_size=3, path_units=8, merge_units=16,
-               epochs=2, random_state=0)
-CONTRASTIVE = dict(conv_filters=(8, 8), kernel_size=3, padding="same", embedding_dim=4,
-                   epochs=1, random_state=0)
+# Six networks trained for the module, and new processes that load them.
+pytestmark = pytest.mark.slow
+
+# Two convolutional blocks: "valid" padding for the classifier, "same" for the encoder,
+# so that the NumPy forward pass is checked on both.
+# One epoch: what is compared is the forward pass, not what training found.
+CNN = {**SMALL_CNN, "epochs": 1, "random_state": 0}
+SIAMESE = {**TINY_SIAMESE, "epochs": 1, "random_state": 0}
+CONTRASTIVE = {**TINY_CONTRASTIVE, "conv_filters": (8, 8), "epochs": 1, "random_state": 0}
 
 
 @pytest.fixture(scope="module")
-def fitted():
+def fitted(mitdb_sample, ecgid_segments, ecgid_pairs):
     """One fitted model of each kind, on the bundled samples, and the inputs to test them on."""
-    beats = make_beat_dataset(load_mitdb_sample(), n_samples=96, classes=("N", "S", "V"))
+    beats = make_beat_dataset(mitdb_sample, beat_length=96, classes=("N", "S", "V"))
     X_beats = np.hstack([beats.X, beats.rr])[::4]
     y_beats = beats.y[::4]
     n_rr = beats.rr.shape[1]
@@ -35,8 +41,8 @@ def fitted():
         BeatNormalizer("minmax"),
         HeartbeatCNNClassifier(extra_features=n_rr, **CNN),
     ).fit(X_beats, y_beats)
-    segments = make_segments(load_ecgid_sample(), window=5.0, n_samples=64)
-    X_pairs, y_pairs = make_pairs(segments.X, segments.groups, n_pairs=200, random_state=0)[:2]
+    segments = ecgid_segments
+    X_pairs, y_pairs = ecgid_pairs[:2]
     siamese = SiameseSimilarityRegressor(encoder="conv", **SIAMESE).fit(X_pairs, y_pairs)
     siamese_dense = SiameseSimilarityRegressor(encoder="dense", **SIAMESE).fit(X_pairs, y_pairs)
     contrastive = {
@@ -80,23 +86,17 @@ def test_numpy_inference_imports_no_tensorflow(fitted, tmp_path):
     joblib.dump(_outputs(fitted, "keras"), tmp_path / "expected.joblib")
     code = (
         "import sys, joblib, numpy as np\n"
-        "sys.path.insert(0, %r)\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_persistence import _outputs\n"
-        "models = joblib.load(%r)\n"
+        f"models = joblib.load({str(tmp_path / 'models.joblib')!r})\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'load'\n"
         "got = _outputs(models, 'numpy')\n"
-        "expected = joblib.load(%r)\n"
+        f"expected = joblib.load({str(tmp_path / 'expected.joblib')!r})\n"
         "for key in expected:\n"
         "    np.testing.assert_allclose(got[key], expected[key], rtol=0, atol=1e-5, err_msg=key)\n"
         "assert 'tensorflow' not in sys.modules, sorted(m for m in sys.modules if 'tensorflow' in m)[:5]\n"
-    ) % (str(_tests_dir()), str(tmp_path / "models.joblib"), str(tmp_path / "expected.joblib"))
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def _tests_dir():
-    from pathlib import Path
-
-    return Path(__file__).parent
 
 
 def test_inference_is_checked_when_used(fitted):
@@ -124,18 +124,20 @@ def test_skops_round_trip_in_a_new_process_is_exact(fitted, tmp_path):
                 "siamese": models["siamese"].predict(inputs["siamese"]),
                 "contrastive": models["contrastive"].transform(inputs["contrastive"])}
     joblib.dump((inputs, expected), tmp_path / "expected.joblib")
+    path = {name: str(tmp_path / name) for name in
+            ("expected.joblib", "cnn.skops", "siamese.skops", "contrastive.skops")}
     code = (
         "import joblib, numpy as np\n"
         "from sklearn_ecg.utils import load_model\n"
-        "inputs, expected = joblib.load(%r)\n"
-        "cnn = load_model(%r)\n"
+        f"inputs, expected = joblib.load({path['expected.joblib']!r})\n"
+        f"cnn = load_model({path['cnn.skops']!r})\n"
         "np.testing.assert_array_equal(cnn.predict_proba(inputs['cnn']), expected['cnn'])\n"
-        "siamese = load_model(%r)\n"
+        f"siamese = load_model({path['siamese.skops']!r})\n"
         "np.testing.assert_array_equal(siamese.predict(inputs['siamese']), expected['siamese'])\n"
-        "contrastive = load_model(%r)\n"
-        "np.testing.assert_array_equal(contrastive.transform(inputs['contrastive']), expected['contrastive'])\n"
-    ) % tuple(str(tmp_path / name) for name in
-              ("expected.joblib", "cnn.skops", "siamese.skops", "contrastive.skops"))
+        f"contrastive = load_model({path['contrastive.skops']!r})\n"
+        "np.testing.assert_array_equal(contrastive.transform(inputs['contrastive']),\n"
+        "                              expected['contrastive'])\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -156,7 +158,7 @@ def test_skops_refuses_a_tampered_file(fitted, tmp_path):
             archive.writestr(name, data)
     from skops.io.exceptions import UntrustedTypesFoundException
 
-    with pytest.raises(UntrustedTypesFoundException, match="os.system"):
+    with pytest.raises(UntrustedTypesFoundException, match=r"os\.system"):
         load_model(tampered)
     assert isinstance(load_model(path), type(fitted["cnn"]))
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from _shared import SMALL_CNN
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_ecg import RPeakSegmenter
@@ -27,8 +28,8 @@ from sklearn_ecg.utils import save_model, set_inference
 
 RECORDS = load_mitdb_sample()
 SAMPLE_MITDB = get_sample_home() / "mitdb"
-SEGMENTER = RPeakSegmenter(fs=360, before=0.25, after=0.45, n_samples=96)
-CNN = dict(conv_filters=(8, 8), kernel_size=3, dense_units=(16,), epochs=1, random_state=0)
+SEGMENTER = RPeakSegmenter(fs=360, before=0.25, after=0.45, beat_length=96)
+CNN = {**SMALL_CNN, "epochs": 1, "random_state": 0}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def cnn_file(tmp_path_factory):
 def test_features_are_those_of_make_beat_dataset(linear):
     # The rows of a record are cut and described exactly as in training.
     record = RECORDS[6]
-    data = make_beat_dataset([record], peaks=SEGMENTER.detector, n_samples=96)
+    data = make_beat_dataset([record], peaks=SEGMENTER.detector, beat_length=96)
     features = linear.beat_features(record.signal, fs=360)
     labelled = np.isin(features.peaks, data.sample)
     expected_relative = relative_morphology(
@@ -110,7 +111,7 @@ def test_groups_reach_an_estimator_that_takes_them():
             return super().fit(X, y)
 
     model = RecordBeatClassifier(Recorder(max_iter=200), segmenter=SEGMENTER).fit(RECORDS[:3])
-    assert set(model.estimator_.groups_seen_) == {r.patient for r in RECORDS[:3]}
+    assert set(model.estimator_.groups_seen_) == {r.subject for r in RECORDS[:3]}
     assert len(model.estimator_.groups_seen_) == model.n_beats_
 
 
