@@ -23,6 +23,8 @@ seconds: the figures show how to use the encoder, not how well it works (see
 ``benchmarks/bench_contrastive_labels.py`` for that).
 """
 
+import os
+
 import numpy as np
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -34,6 +36,10 @@ from sklearn_ecg.datasets import load_mitdb_sample, make_beat_dataset
 from sklearn_ecg.metrics import aami_macro_f1
 from sklearn_ecg.neural import ContrastiveEncoder
 
+# SKLEARN_ECG_EXAMPLE_QUICK=1 (what the test suite sets) runs this example small: one epoch a network.
+QUICK = os.environ.get("SKLEARN_ECG_EXAMPLE_QUICK") == "1"
+PRETRAINING_EPOCHS, EPOCHS = (1, 1) if QUICK else (4, 10)
+
 data = make_beat_dataset(load_mitdb_sample(), before=0.3, after=1.196, beat_length=187,
                          classes=("N", "S", "V", "F"))
 X = BeatNormalizer("minmax").fit_transform(data.X)
@@ -44,7 +50,7 @@ train = np.flatnonzero(~test)
 encoder = ContrastiveEncoder(
     conv_filters=(16, 32, 64), kernel_size=(5, 3, 3), embedding_dim=32,
     augmentations=("time_warp", "zero_mask", ("noise", {"scale": 0.1})),
-    temperature=0.1, epochs=4, random_state=0,
+    temperature=0.1, epochs=PRETRAINING_EPOCHS, random_state=0,
 )
 encoder.fit(X[train])
 print(f"pretrained on {len(train)} unlabelled beats of 6 patients: NT-Xent loss "
@@ -70,7 +76,7 @@ models = {
         StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=2000)),
     "CNN from the pretrained encoder": HeartbeatCNNClassifier(
         conv_filters=(16, 32, 64), kernel_size=(5, 3, 3), pretrained=encoder.export_encoder(),
-        epochs=10, batch_size=16, class_weight="balanced", random_state=0),
+        epochs=EPOCHS, batch_size=16, class_weight="balanced", random_state=0),
 }
 print("\nmacro-F1 over the classes N, S, V, F present, on patients 208 and 223, never seen:")
 for name, model in models.items():

@@ -31,8 +31,10 @@ from sklearn_ecg.datasets import load_ecgid_sample, make_segments
 from sklearn_ecg.metrics import equal_error_rate
 from sklearn_ecg.neural import SiameseSimilarityRegressor
 
-# The test suite runs the examples with SKLEARN_ECG_EXAMPLE_EPOCHS=1.
-EPOCHS = int(os.environ.get("SKLEARN_ECG_EXAMPLE_EPOCHS", 15))
+# SKLEARN_ECG_EXAMPLE_QUICK=1 (what the test suite sets) runs this example small: one epoch on 500 pairs.
+QUICK = os.environ.get("SKLEARN_ECG_EXAMPLE_QUICK") == "1"
+EPOCHS = 1 if QUICK else 15
+N_PAIRS = 500 if QUICK else 3000
 
 # %%
 # Segments: one median beat per 5-s window, z-normalised
@@ -45,7 +47,7 @@ print(f"{len(X)} segments of {X.shape[1]} samples from {len(set(seg.groups))} pe
 train, test = next(PairGroupKFold(n_splits=3, shuffle=True, random_state=0).split(X, groups=seg.groups))
 print(f"train persons {sorted(set(seg.groups[train].tolist()))}, "
       f"test persons {sorted(set(seg.groups[test].tolist()))}")
-X_pairs, y, _ = make_pairs(X[train], seg.groups[train], n_pairs=3000, random_state=0)
+X_pairs, y, _ = make_pairs(X[train], seg.groups[train], n_pairs=N_PAIRS, random_state=0)
 model = SiameseSimilarityRegressor(bound_output=True, epochs=EPOCHS, random_state=0)
 model.fit(X_pairs, y)
 print(f"trained {model.n_epochs_} epochs on {len(y)} pairs ({model.encoder_} encoder)")

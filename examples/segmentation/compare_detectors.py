@@ -14,6 +14,8 @@ every detection to the true R peak; the table shows the timing error before and
 after that correction.
 """
 
+import os
+
 from sklearn.utils import Bunch
 
 from sklearn_ecg.datasets import load_mitdb_sample
@@ -21,7 +23,8 @@ from sklearn_ecg.segmentation import DETECTORS, evaluate_detector
 
 # The first minute of each record keep the slowest pure-Python detectors
 # (christov, wqrs) to seconds; benchmarks/bench_detectors.py runs whole records.
-SECONDS = 60
+# SKLEARN_ECG_EXAMPLE_QUICK=1 (what the test suite sets) runs this example small: the first 10 s.
+SECONDS = 10 if os.environ.get("SKLEARN_ECG_EXAMPLE_QUICK") == "1" else 60
 records = []
 for rec in load_mitdb_sample():
     n = int(SECONDS * rec.fs)
