@@ -253,7 +253,7 @@ def test_kfold_too_few_patients_and_random_state_errors():
 
 def test_kfold_empty_side_errors_name_the_fold():
     X = np.zeros((3, 1))
-    with pytest.raises(ValueError, match="fold 0 has no test rows.*same-patient pairs"):
+    with pytest.raises(ValueError, match=r"fold 0 has no test rows.*same-patient pairs"):
         list(PairGroupKFold(3).split(X, groups=[(0, 1), (1, 2), (2, 0)]))
     hub = [(0, 0), (0, 1), (0, 2), (0, 3)]
     with pytest.raises(ValueError, match="fold 0 has no training rows"):
@@ -284,7 +284,7 @@ def test_get_n_left_out_refuses_unreproducible_splits(cv):
     groups = [(p, q) for p in range(6) for q in range(6)]
     X = np.zeros((len(groups), 1))
     assert len(list(cv.split(X, groups=groups))) == 3
-    with pytest.raises(ValueError, match="random_state=.*Pass an int seed"):
+    with pytest.raises(ValueError, match=r"random_state=.*Pass an int seed"):
         cv.get_n_left_out(X, groups=groups)
 
 
@@ -316,12 +316,12 @@ def test_shuffle_split_sizes_count_patients():
             assert len(np.unique(groups[test])) == n_test
             assert len(np.unique(groups[train])) == 10 - n_test
     cv = PairGroupShuffleSplit(2, test_size=2, train_size=0.5, random_state=0)
-    for train, test in cv.split(X, groups=groups):
+    for train, _ in cv.split(X, groups=groups):
         assert len(np.unique(groups[train])) == 5
     # Rows of the 3 patients drawn for neither side are left out.
     assert cv.get_n_left_out(X, groups=groups).tolist() == [9, 9]
     cv = PairGroupShuffleSplit(2, test_size=None, train_size=7, random_state=0)
-    for train, test in cv.split(X, groups=groups):
+    for _, test in cv.split(X, groups=groups):
         assert len(np.unique(groups[test])) == 3
 
 

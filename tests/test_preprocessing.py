@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _checks import SET_OUTPUT_CHECKS
+from _shared import SET_OUTPUT_CHECKS
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 from sklearn.base import clone
@@ -22,10 +22,10 @@ ESTIMATORS = [
     OutlierFilter(threshold=2.0, method="robust", replace="nan"),
     OutlierFilter(threshold=2.0, replace="location"),
     BeatNormalizer(),
-    BeatNormalizer(n_samples=7),
+    BeatNormalizer(beat_length=7),
     BeatNormalizer(method="zscore"),
     BeatNormalizer(method="baseline", fs=4, target_fs=6),
-    BeatNormalizer(method=None, n_samples=3),
+    BeatNormalizer(method=None, beat_length=3),
     BeatFeatureExtractor(),
     BeatFeatureExtractor(fs=10, r_offset=0.1, n_points=2, extra_features=1),
 ]
@@ -290,7 +290,7 @@ def _random_beats(n_beats=10, n_samples=50, seed=0):
 def test_beat_normalizer_minmax_exact_range(n_samples):
     X = _random_beats()
     X[:, 20] += 5.0  # a sharp peak, which polyphase resampling overshoots
-    Xt = BeatNormalizer(n_samples=n_samples).fit_transform(X)
+    Xt = BeatNormalizer(beat_length=n_samples).fit_transform(X)
     assert Xt.shape == (10, n_samples or 50)
     assert_array_equal(Xt.min(axis=1), np.zeros(10))
     assert_array_equal(Xt.max(axis=1), np.ones(10))
@@ -326,13 +326,13 @@ def test_beat_normalizer_resampling_keeps_shape_of_bump_and_sine():
         return np.sin(2 * np.pi * t / 1.5)
 
     X = np.vstack([bump(t_in), sine(t_in)])
-    Xt = BeatNormalizer(None, n_samples=n_out).fit_transform(X)
+    Xt = BeatNormalizer(None, beat_length=n_out).fit_transform(X)
     assert Xt.shape == (2, n_out)
     assert_allclose(Xt[0], bump(t_out), atol=0.01)
     assert_allclose(Xt[1], sine(t_out), atol=0.01)
 
     # Normalised after resampling: the analytic curve, min-max scaled.
-    Xn = BeatNormalizer("minmax", n_samples=n_out).fit_transform(X)
+    Xn = BeatNormalizer("minmax", beat_length=n_out).fit_transform(X)
     ref = bump(t_out)
     assert_allclose(Xn[0], (ref - ref.min()) / np.ptp(ref), atol=0.02)
 
@@ -340,7 +340,7 @@ def test_beat_normalizer_resampling_keeps_shape_of_bump_and_sine():
 def test_beat_normalizer_target_fs():
     X = np.zeros((2, 360))
     norm = BeatNormalizer(fs=360, target_fs=125).fit(X)
-    assert norm.n_samples_out_ == 125
+    assert norm.beat_length_ == 125
     assert norm.transform(X).shape == (2, 125)
 
 
@@ -350,7 +350,7 @@ def test_beat_normalizer_flat_beat_gives_zeros(method, n_samples):
     X = np.vstack([np.full(6, 0.1), np.full(6, -3.0), np.arange(6.0)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        Xt = BeatNormalizer(method, n_samples=n_samples).fit_transform(X)
+        Xt = BeatNormalizer(method, beat_length=n_samples).fit_transform(X)
     assert_array_equal(Xt[:2], 0.0)
     assert np.ptp(Xt[2]) > 0
 
@@ -361,7 +361,7 @@ def test_beat_normalizer_feature_names():
         BeatNormalizer().fit(X).get_feature_names_out(),
         ["beat_0", "beat_1", "beat_2", "beat_3", "beat_4"],
     )
-    names = BeatNormalizer(n_samples=187).fit(X).get_feature_names_out()
+    names = BeatNormalizer(beat_length=187).fit(X).get_feature_names_out()
     assert len(names) == 187
     assert names[0] == "beat_000" and names[-1] == "beat_186"
 
@@ -369,7 +369,7 @@ def test_beat_normalizer_feature_names():
     assert_array_equal(
         BeatNormalizer().fit(df).get_feature_names_out(), list(df.columns)
     )
-    norm = BeatNormalizer(n_samples=12).set_output(transform="pandas").fit(df)
+    norm = BeatNormalizer(beat_length=12).set_output(transform="pandas").fit(df)
     out = norm.transform(df)
     assert isinstance(out, pd.DataFrame)
     assert out.shape == (10, 12)
@@ -387,7 +387,7 @@ def test_beat_normalizer_warns_about_rr_feature_columns():
     with pytest.warns(UserWarning, match=r"columns \['n_beats', 'rr_mean', 'rr_st"):
         BeatNormalizer().fit(df)
     with pytest.warns(UserWarning, match="rr_features=False.*ColumnTransformer"):
-        BeatNormalizer().fit(df[beat_columns + ["rr_std"]])
+        BeatNormalizer().fit(df[[*beat_columns, "rr_std"]])
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -402,7 +402,7 @@ def test_beat_normalizer_warns_about_rr_feature_columns():
         ({"n_samples": 0}, "'n_samples' parameter of BeatNormalizer"),
         ({"n_samples": 2.5}, "'n_samples' parameter of BeatNormalizer"),
         ({"fs": -360}, "'fs' parameter of BeatNormalizer"),
-        ({"n_samples": 187, "fs": 360, "target_fs": 125}, "n_samples and target_fs"),
+        ({"beat_length": 187, "fs": 360, "target_fs": 125}, "beat_length and target_fs"),
         ({"target_fs": 125}, "target_fs needs fs"),
     ],
 )
@@ -412,7 +412,7 @@ def test_beat_normalizer_bad_params(params, match):
 
 
 def test_beat_normalizer_input_errors():
-    norm = BeatNormalizer(n_samples=20).fit(_random_beats(n_samples=50))
+    norm = BeatNormalizer(beat_length=20).fit(_random_beats(n_samples=50))
     with pytest.raises(ValueError, match="features"):
         norm.transform(_random_beats(n_samples=40))
     X = _random_beats()
@@ -424,10 +424,11 @@ def test_beat_normalizer_input_errors():
 def test_beat_normalizer_normalises_each_lead_of_three_d_beats():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(5, 40, 2))
-    out = BeatNormalizer("minmax", n_samples=20).fit_transform(X)
+    out = BeatNormalizer("minmax", beat_length=20).fit_transform(X)
     assert out.shape == (5, 20, 2)
     for lead in range(2):
-        assert_allclose(out[:, :, lead], BeatNormalizer("minmax", n_samples=20).fit_transform(X[:, :, lead]))
+        expected = BeatNormalizer("minmax", beat_length=20).fit_transform(X[:, :, lead])
+        assert_allclose(out[:, :, lead], expected)
     with pytest.raises(ValueError, match="beats as rows"):
         BeatNormalizer().fit(np.zeros((2, 3, 4, 5)))
 

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _checks import SET_OUTPUT_CHECKS
+from _shared import SET_OUTPUT_CHECKS
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -34,7 +34,7 @@ def mitdb_minute():
     out = []
     for rec in load_mitdb_sample():
         n = int(60 * rec.fs)
-        beats = rec.beat_samples[rec.beat_samples < n]
+        beats = rec.r_peaks[rec.r_peaks < n]
         out.append((rec.signal[:n], beats, rec.fs, rec.vf_episodes))
     return out
 
@@ -42,7 +42,7 @@ def mitdb_minute():
 @parametrize_with_checks(
     [
         RPeakSegmenter(),
-        RPeakSegmenter(n_samples=50, rr_features=False),
+        RPeakSegmenter(beat_length=50, rr_features=False),
         RPeakSegmenter(edge="pad", detector="two_average"),
     ]
 )
@@ -86,7 +86,7 @@ def test_default_detector_accuracy_on_sample():
     tp = fn = fp = 0
     for rec in load_mitdb_sample():
         s = detection_scores(
-            rec.beat_samples, detect_r_peaks(rec.signal, rec.fs), rec.fs, exclude=rec.vf_episodes
+            rec.r_peaks, detect_r_peaks(rec.signal, rec.fs), rec.fs, exclude=rec.vf_episodes
         )
         tp, fn, fp = tp + s["tp"], fn + s["fn"], fp + s["fp"]
     assert tp / (tp + fn) >= 0.995
@@ -181,7 +181,7 @@ def test_segment_reports_dropped_edge_beats():
 
 def test_segment_with_given_peaks():
     x = spikes()
-    out = RPeakSegmenter(fs=FS, n_samples=64).segment(x, peaks=[432, 144])
+    out = RPeakSegmenter(fs=FS, beat_length=64).segment(x, peaks=[432, 144])
     np.testing.assert_array_equal(out.peaks, [144, 432])
     assert out.beats.shape == (2, 64)
     with pytest.raises(ValueError, match="peaks must lie inside the signal"):
@@ -190,7 +190,7 @@ def test_segment_with_given_peaks():
 
 def test_transform_rows_in_rows_out():
     X = np.vstack([spikes(), spikes(period=0.6)])
-    seg = RPeakSegmenter(fs=FS, n_samples=100).fit(X)
+    seg = RPeakSegmenter(fs=FS, beat_length=100).fit(X)
     Xt = seg.transform(X)
     names = seg.get_feature_names_out()
     assert Xt.shape == (2, 104) == (len(X), len(names))
@@ -206,7 +206,7 @@ def test_transform_windows_with_few_or_no_beats():
     no_beat = np.zeros(round(9.9 * FS))
     one_beat = spikes(period=20.0, phase=5.0)
     edge_beats = spikes(period=9.7, phase=0.1)  # beats at 0.1 s and 9.8 s: too near the ends
-    seg = RPeakSegmenter(fs=FS, n_samples=100).fit(np.vstack([no_beat]))
+    seg = RPeakSegmenter(fs=FS, beat_length=100).fit(np.vstack([no_beat]))
     with pytest.warns(UserWarning, match=r"2 of 3 windows yield no beat .*\(rows 0, 2\)"):
         Xt = seg.transform(np.vstack([no_beat, one_beat, edge_beats]))
     # No beat: NaN beat, n_beats 0, NaN RR statistics.
@@ -222,19 +222,19 @@ def test_transform_windows_with_few_or_no_beats():
     assert Xt[2, 100] == 2
     assert Xt[2, 101] == pytest.approx(9.7, abs=0.01)
     # edge="pad" cuts them anyway.
-    padded = RPeakSegmenter(fs=FS, n_samples=100, edge="pad").fit(no_beat[None])
+    padded = RPeakSegmenter(fs=FS, beat_length=100, edge="pad").fit(no_beat[None])
     assert np.isfinite(padded.transform(edge_beats[None])[0, :100]).all()
 
 
 def test_what_a_beatless_window_becomes_is_the_users_choice():
     windows = np.vstack([np.zeros(round(9.9 * FS)), spikes(period=0.8, phase=0.4)])
-    Xt = RPeakSegmenter(fs=FS, n_samples=100, no_beat="nan").fit_transform(windows)
+    Xt = RPeakSegmenter(fs=FS, beat_length=100, no_beat="nan").fit_transform(windows)
     assert np.isnan(Xt[0, :100]).all() and np.isfinite(Xt[1, :100]).all()
     with pytest.raises(ValueError, match=r"X: 1 of 2 windows yield no beat .*\(rows 0\)"):
-        RPeakSegmenter(fs=FS, n_samples=100, no_beat="raise").fit_transform(windows)
+        RPeakSegmenter(fs=FS, beat_length=100, no_beat="raise").fit_transform(windows)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        RPeakSegmenter(fs=FS, n_samples=100).fit_transform(windows[1:])  # no warning
+        RPeakSegmenter(fs=FS, beat_length=100).fit_transform(windows[1:])  # no warning
 
 
 def test_segment_measures_how_alike_the_detected_beats_are():
@@ -268,14 +268,15 @@ def test_transform_median_beat_of_real_windows():
     Xt = seg.fit_transform(X)
     beats = Xt[:, : seg.beat_length_]
     # Refined peaks: the median beat peaks at the R peak, index round(0.25 * fs).
-    assert np.all(np.abs(np.argmax(np.abs(beats - np.median(beats, axis=1, keepdims=True)), axis=1) - 90) <= 3)
+    peak_at = np.argmax(np.abs(beats - np.median(beats, axis=1, keepdims=True)), axis=1)
+    assert np.all(np.abs(peak_at - 90) <= 3)
     heart_rate = 60 / Xt[:, -3]
     assert np.all((heart_rate > 40) & (heart_rate < 150))
 
 
 def test_set_output_pandas_and_pipeline():
     X = np.vstack([spikes(), spikes(period=0.7)])
-    pipe = make_pipeline(RPeakSegmenter(fs=FS, rr_features=False), BeatNormalizer(n_samples=50))
+    pipe = make_pipeline(RPeakSegmenter(fs=FS, rr_features=False), BeatNormalizer(beat_length=50))
     pipe.set_output(transform="pandas")
     out = pipe.fit_transform(X)
     assert isinstance(out, pd.DataFrame) and out.shape == (2, 50)
@@ -341,7 +342,7 @@ def test_running_rr_ratio_is_causal():
 def test_segment_cuts_every_lead_at_the_peaks_of_the_first():
     x = spikes(phase=0.5)
     two = np.column_stack([x, -2 * x])
-    seg = RPeakSegmenter(fs=FS, n_samples=50)
+    seg = RPeakSegmenter(fs=FS, beat_length=50)
     one, both = seg.segment(x), seg.segment(two)
     np.testing.assert_array_equal(one.peaks, both.peaks)
     assert both.beats.shape == (len(one.beats), 50, 2)
@@ -366,13 +367,15 @@ def test_chunked_detection_gives_the_peaks_of_a_single_pass(chunk):
 @pytest.mark.parametrize("edge", ["drop", "pad"])
 def test_chunked_segment_of_a_memmap_equals_a_single_pass(tmp_path, edge):
     record = load_mitdb_sample(lead=("MLII", "V1", "V5", "V2"))[0]
-    signal = np.column_stack([record.signal, -record.signal[::-1]]) if record.signal.ndim == 1 else record.signal
+    signal = record.signal
+    if signal.ndim == 1:
+        signal = np.column_stack([signal, -signal[::-1]])
     stored = np.lib.format.open_memmap(tmp_path / "x.npy", mode="w+", dtype=np.float32,
                                        shape=signal.shape)
     stored[:] = signal
     stored.flush()
     on_disk = np.load(tmp_path / "x.npy", mmap_mode="r")
-    params = dict(fs=record.fs, n_samples=64, edge=edge)
+    params = dict(fs=record.fs, beat_length=64, edge=edge)
     whole = RPeakSegmenter(**params).segment(np.asarray(on_disk, dtype=float))
     chunked = RPeakSegmenter(**params, chunk_duration=20.0).segment(on_disk)
     for key in ("beats", "rr", "peaks", "dropped", "detected"):
@@ -385,7 +388,7 @@ def test_chunked_detection_errors_name_the_argument_and_the_place():
     with pytest.raises(ValueError, match="chunk_duration must be a positive number"):
         detect_r_peaks(x, 360, chunk_duration=0)
     x[30 * 360] = np.nan
-    with pytest.raises(ValueError, match="NaN.*between samples 0 and 14400"):
+    with pytest.raises(ValueError, match=r"NaN.*between samples 0 and 14400"):
         detect_r_peaks(x, 360, chunk_duration=10.0)
     with pytest.raises(ValueError, match="chunk_duration"):
         RPeakSegmenter(chunk_duration=-1.0).segment(x)
