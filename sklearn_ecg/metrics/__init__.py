@@ -7,7 +7,13 @@ from ._aami import (
     aami_report,
 )
 from ._peaks import detection_scores, in_intervals, match_peaks
-from ._similarity import eer_scorer, equal_error_rate
+from ._similarity import (
+    eer_scorer,
+    equal_error_rate,
+    identification_accuracy,
+    recording_scores,
+    verification_scores,
+)
 
 __all__ = [
     "AAMI_EVALUATION_CLASSES",
@@ -17,6 +23,9 @@ __all__ = [
     "detection_scores",
     "eer_scorer",
     "equal_error_rate",
+    "identification_accuracy",
     "in_intervals",
     "match_peaks",
+    "recording_scores",
+    "verification_scores",
 ]

@@ -461,8 +461,40 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         -------
         scores : ndarray of shape (n_segments_X, n_segments_Y)
         """
-        a = self.embed(X).astype("float32")
-        b = a if Y is None else self.embed(Y).astype("float32")
+        a = self.embed(X)
+        return self.score_embeddings(a, None if Y is None else self.embed(Y))
+
+    def score_embeddings(self, A, B=None):
+        """Score every embedding of ``A`` with every embedding of ``B`` by the head.
+
+        The second half of :meth:`score_pairs`: ``score_pairs(X, Y)`` is
+        ``score_embeddings(embed(X), embed(Y))``. Use it on embeddings that no
+        single segment has, such as the mean embedding of the segments of a
+        recording, a person's template (see
+        :func:`sklearn_ecg.metrics.recording_scores` with
+        ``fusion="embedding"``).
+
+        Parameters
+        ----------
+        A : array-like of shape (n_A, embedding_dim)
+            Embeddings, e.g. from :meth:`embed`.
+        B : array-like of shape (n_B, embedding_dim), default=None
+            Embeddings; ``None`` scores ``A`` against itself.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_A, n_B)
+        """
+        check_is_fitted(self)
+        a = check_array(A, dtype="float32", input_name="A")
+        b = a if B is None else check_array(B, dtype="float32", input_name="B")
+        for name, emb in (("A", a), ("B", b)):
+            if emb.shape[1] != self.embedding_dim:
+                raise ValueError(
+                    f"{name} has embeddings of {emb.shape[1]} dimensions, but "
+                    f"{type(self).__name__} embeds in {self.embedding_dim} (embedding_dim); "
+                    "pass the output of embed()."
+                )
         left = np.repeat(a, len(b), axis=0)
         right = np.tile(b, (len(a), 1))
         scores = self._predict_network([left, right], part="head",
