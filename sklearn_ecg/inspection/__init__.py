@@ -14,7 +14,11 @@
   - :class:`AAMIConfusionMatrixDisplay`: confusion matrix in AAMI order;
   - :class:`TrainingHistoryDisplay`: loss per epoch of a Keras-backed model;
   - :class:`SimilarityDisplay` and :class:`SimilarityMatrixDisplay`: scores of
-    a similarity model, by pair and as a matrix.
+    a similarity model, by pair and as a matrix (or, with
+    :meth:`SimilarityMatrixDisplay.from_group_means`, averaged by channel,
+    activity or person);
+  - :class:`DetCurveDisplay`: the detection error trade-off of a verification
+    score, false non-match against false match rate, with its EER.
 
 Plots need matplotlib, the optional ``plot`` extra
 (``pip install "sklearn-ecg[plot]"``); importing this module does not import it.
@@ -24,11 +28,12 @@ from ._beats import AAMIConfusionMatrixDisplay, BeatsDisplay
 from ._history import TrainingHistoryDisplay
 from ._report import missing_values_by_row, signal_report, write_html_report
 from ._signal import RPeakDisplay, SignalDisplay
-from ._similarity import SimilarityDisplay, SimilarityMatrixDisplay
+from ._similarity import DetCurveDisplay, SimilarityDisplay, SimilarityMatrixDisplay
 
 __all__ = [
     "AAMIConfusionMatrixDisplay",
     "BeatsDisplay",
+    "DetCurveDisplay",
     "RPeakDisplay",
     "SignalDisplay",
     "SimilarityDisplay",

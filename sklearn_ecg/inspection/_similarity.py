@@ -1,11 +1,13 @@
-"""Displays for similarity models: score histograms with the EER, similarity matrices.
+"""Displays for similarity models: score histograms and DET curves, similarity matrices.
 
 A similarity model (such as a Siamese network) scores pairs of ECG segments:
 high for two segments of the same person, low otherwise. :class:`SimilarityDisplay`
 shows how well the scores separate same-person from different-person pairs, and
 where the equal-error-rate threshold lies; :class:`SimilarityMatrixDisplay` shows
 the similarity of every pair of segments, ordered by person, so that each person
-should light up a block on the diagonal.
+should light up a block on the diagonal, or its mean by group (the channels or the
+activities of a garment); :class:`DetCurveDisplay` draws the trade-off between false
+matches and false non-matches that biometrics reports.
 """
 
 import numpy as np
@@ -319,11 +321,17 @@ class SimilarityMatrixDisplay:
     similarity_name : str, default=None
         What the values are, for the colour bar (e.g. ``"cosine
         similarity"``); None says ``"similarity"``.
+    axis_label : str, default=None
+        The label of both axes; None says ``"segments by person"`` (or
+        ``"segment"`` without ``groups``).
 
     Attributes
     ----------
     im_ : matplotlib AxesImage
         The image of the matrix.
+    text_ : ndarray of matplotlib Text of shape (n, n) or None
+        The value written in each cell, None when the values are not written
+        (``values_format=None``); empty (None) for a NaN cell.
     boundary_lines_ : list of matplotlib Line2D
         Horizontal and vertical lines between the blocks of persons.
     colorbar_ : matplotlib Colorbar or None
@@ -336,6 +344,7 @@ class SimilarityMatrixDisplay:
     See Also
     --------
     SimilarityDisplay : Scores of same- and different-person pairs.
+    DetCurveDisplay : False non-match against false match rate.
 
     Examples
     --------
@@ -354,13 +363,15 @@ class SimilarityMatrixDisplay:
     >>> plt.close(disp.figure_)
     """
 
-    def __init__(self, similarity, *, groups=None, similarity_name=None):
+    def __init__(self, similarity, *, groups=None, similarity_name=None, axis_label=None):
         self.similarity = similarity
         self.groups = groups
         self.similarity_name = similarity_name
+        self.axis_label = axis_label
 
     def plot(
-        self, ax=None, *, cmap="viridis", colorbar=True, title=None, im_kw=None
+        self, ax=None, *, cmap="viridis", colorbar=True, title=None, im_kw=None,
+        values_format=None,
     ):
         """Draw the matrix, with one labelled block per person.
 
@@ -376,6 +387,9 @@ class SimilarityMatrixDisplay:
             Title; None gives the number of segments and persons.
         im_kw : dict, default=None
             Keywords passed to :meth:`matplotlib.axes.Axes.imshow`.
+        values_format : str, default=None
+            Format of the value written in each cell (e.g. ``".2f"``); None
+            writes none, which suits a matrix of many segments.
 
         Returns
         -------
@@ -398,7 +412,8 @@ class SimilarityMatrixDisplay:
         self.boundary_lines_ = []
         if self.groups is None:
             default_title = f"Pairwise similarity of {n} segments"
-            ax.set(xlabel="segment", ylabel="segment")
+            label = self.axis_label or "segment"
+            ax.set(xlabel=label, ylabel=label)
         else:
             groups = np.asarray(self.groups, dtype=object).ravel()
             check_consistent_length(matrix, groups)
@@ -417,8 +432,11 @@ class SimilarityMatrixDisplay:
                 f"Pairwise similarity of {n} segments of {n_persons} "
                 f"person{'s' if n_persons != 1 else ''}"
             )
-            ax.set(xlabel="segments by person", ylabel="segments by person")
+            label = self.axis_label or "segments by person"
+            ax.set(xlabel=label, ylabel=label)
         ax.set_title(default_title if title is None else title)
+        self.text_ = None if values_format is None else _write_values(
+            ax, self.im_, matrix, values_format)
         self.ax_ = ax
         self.figure_ = figure
         return self
@@ -637,6 +655,358 @@ class SimilarityMatrixDisplay:
             similarity_name=f"{type(estimator).__name__} score", ax=ax, cmap=cmap,
             colorbar=colorbar, title=title, im_kw=im_kw,
         )
+
+    @classmethod
+    def from_group_means(
+        cls,
+        similarity,
+        groups,
+        *,
+        within=None,
+        labels=None,
+        group_name="group",
+        similarity_name=None,
+        ax=None,
+        cmap="viridis",
+        colorbar=True,
+        title=None,
+        values_format=".2f",
+        im_kw=None,
+    ):
+        """Plot the mean similarity of the segments of each pair of groups.
+
+        Where :meth:`from_matrix` draws every segment, this draws one cell per
+        pair of groups: the mean similarity of the segments of one group with
+        the segments of the other (a segment is never paired with itself), its
+        value written in the cell. With ``within``, only pairs of segments
+        that share a ``within`` label count, e.g. the channels of a garment
+        compared during one activity at a time, or its activities compared
+        channel by channel.
+
+        Parameters
+        ----------
+        similarity : array-like of shape (n_segments, n_segments)
+            Similarity of each pair of segments.
+        groups : array-like of shape (n_segments,)
+            The group of each segment (a person, a channel, an activity).
+        within : array-like of shape (n_segments,), default=None
+            Only segments with the same ``within`` label are paired; None
+            pairs every two segments.
+        labels : array-like, default=None
+            The groups to show, in this order; None shows every group, sorted.
+        group_name : str, default="group"
+            What a group is, for the axes and the title (e.g. ``"channel"``).
+        similarity_name : str, default=None
+            What the values are, for the colour bar and the title; None says
+            ``"similarity"``.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        cmap : str or matplotlib Colormap, default="viridis"
+            Colour map of the image.
+        colorbar : bool, default=True
+            Whether to draw a colour bar.
+        title : str, default=None
+            Title; None says what is averaged.
+        values_format : str, default=".2f"
+            Format of the value written in each cell; None writes none.
+        im_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+        Returns
+        -------
+        display : SimilarityMatrixDisplay
+            The display: ``similarity`` is the ``(n_groups, n_groups)`` matrix
+            of means (NaN where no pair of segments counts), ``groups`` the
+            labels of its rows and columns.
+
+        Examples
+        --------
+        Five channels recording the same beats, compared during one activity
+        at a time:
+
+        >>> import matplotlib.pyplot as plt
+        >>> import numpy as np
+        >>> from sklearn_ecg.inspection import SimilarityMatrixDisplay
+        >>> channel = np.tile(["ecg1", "ecg2"], 4)
+        >>> activity = np.repeat(["sitting", "walking"], 4)
+        >>> rng = np.random.default_rng(0)
+        >>> similarity = rng.uniform(size=(8, 8))
+        >>> similarity = (similarity + similarity.T) / 2
+        >>> disp = SimilarityMatrixDisplay.from_group_means(
+        ...     similarity, channel, within=activity, group_name="channel")
+        >>> disp.similarity.shape, disp.groups.tolist()
+        ((2, 2), ['ecg1', 'ecg2'])
+        >>> disp.ax_.get_xlabel(), disp.text_.shape
+        ('channel', (2, 2))
+        >>> plt.close(disp.figure_)
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_group_means")
+        from ..metrics._similarity import _block_means
+
+        matrix = _check_square(similarity)
+        groups = np.asarray(groups).ravel()
+        check_consistent_length(matrix, groups)
+        if labels is None:
+            labels = np.unique(groups)
+        labels = np.asarray(labels).ravel()
+        if labels.size == 0 or len(set(labels.tolist())) != labels.size:
+            raise ValueError(f"labels must name distinct groups, got {labels.tolist()!r}")
+        unknown = sorted(set(labels.tolist()) - set(groups.tolist()), key=str)
+        if unknown:
+            raise ValueError(
+                f"labels {unknown!r} are not in groups; give labels among "
+                f"{sorted(set(groups.tolist()), key=str)!r}"
+            )
+        mask = ~np.eye(len(matrix), dtype=bool)
+        if within is not None:
+            within = np.asarray(within).ravel()
+            check_consistent_length(matrix, within)
+            mask &= within[:, None] == within[None, :]
+        keep = np.isin(groups, labels)
+        position = {label: k for k, label in enumerate(labels.tolist())}
+        codes = np.array([position[g] for g in groups[keep].tolist()], dtype=np.intp)
+        kept = np.ix_(keep, keep)
+        means = _block_means(np.nan_to_num(matrix[kept]), codes, codes,
+                             mask=mask[kept] & ~np.isnan(matrix[kept]))
+        name = similarity_name or "similarity"
+        display = cls(means, groups=labels, similarity_name=f"mean {name}",
+                      axis_label=group_name)
+        default_title = f"Mean {name} of segments, by {group_name}"
+        return display.plot(
+            ax=ax, cmap=cmap, colorbar=colorbar,
+            title=default_title if title is None else title, im_kw=im_kw,
+            values_format=values_format,
+        )
+
+
+def _write_values(ax, image, matrix, values_format):
+    """Write each cell's value, dark on light cells and light on dark ones."""
+    texts = np.empty(matrix.shape, dtype=object)
+    for (r, c), value in np.ndenumerate(matrix):
+        if np.isnan(value):
+            continue
+        red, green, blue, _ = image.cmap(image.norm(value))
+        light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
+        texts[r, c] = ax.text(c, r, format(value, values_format), ha="center", va="center",
+                              color="black" if light else "white", fontsize="small")
+    return texts
+
+
+class DetCurveDisplay:
+    """Detection error trade-off (DET) curve of a verification score.
+
+    For every threshold on the score, a pair is accepted as "same person"
+    when its score is at least the threshold: the false match rate (FMR,
+    different-person pairs accepted) and the false non-match rate (FNMR,
+    same-person pairs rejected) trade against each other. The DET curve draws
+    one against the other on normal-deviate (probit) axes, on which two
+    Gaussian score distributions give a straight line, as is customary in
+    biometrics. The equal error rate lies where the curve crosses the
+    diagonal, and is marked.
+
+    It is recommended to create one with :meth:`from_predictions` or
+    :meth:`from_estimator`. All parameters are stored as attributes.
+
+    Parameters
+    ----------
+    fmr : ndarray
+        False match rates, one per threshold, as
+        :func:`sklearn.metrics.det_curve` gives them (its ``fpr``).
+    fnmr : ndarray
+        False non-match rates at the same thresholds (its ``fnr``).
+    eer : float, default=None
+        The equal error rate, marked on the diagonal; None marks nothing.
+    name : str, default=None
+        The model's name, for the legend.
+
+    Attributes
+    ----------
+    line_ : matplotlib Line2D
+        The DET curve.
+    eer_point_ : matplotlib Line2D or None
+        The marker of the equal error rate, None when ``eer`` is None.
+    ax_ : matplotlib Axes
+        The axes.
+    figure_ : matplotlib Figure
+        The figure.
+
+    See Also
+    --------
+    SimilarityDisplay : Histograms of the same- and different-person scores.
+    sklearn.metrics.det_curve : The curve's computation.
+    sklearn.metrics.DetCurveDisplay : scikit-learn's DET display, for
+        classifiers; this one speaks of matches and marks the EER.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sklearn_ecg.inspection import DetCurveDisplay
+    >>> rng = np.random.default_rng(0)
+    >>> same = np.repeat([1, 0], 200)
+    >>> scores = rng.normal(loc=2.0 * same, scale=1.0)
+    >>> disp = DetCurveDisplay.from_predictions(same, scores, name="model")
+    >>> round(disp.eer, 3)
+    0.15
+    >>> disp.ax_.get_xlabel()
+    'false match rate (different persons accepted)'
+    >>> plt.close(disp.figure_)
+    """
+
+    def __init__(self, *, fmr, fnmr, eer=None, name=None):
+        self.fmr = fmr
+        self.fnmr = fnmr
+        self.eer = eer
+        self.name = name
+
+    def plot(self, ax=None, *, name=None, diagonal=True, eer_kw=None, **kwargs):
+        """Draw the curve on normal-deviate axes, and the EER point.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on (another curve already there stays); None creates
+            a figure.
+        name : str, default=None
+            Label of the curve; None uses ``self.name``.
+        diagonal : bool, default=True
+            Whether to draw the diagonal FMR = FNMR, on which the EER lies.
+        eer_kw : dict, default=None
+            Keywords passed to :meth:`matplotlib.axes.Axes.plot` for the EER
+            marker.
+        **kwargs : dict
+            Keywords passed to :meth:`matplotlib.axes.Axes.plot` for the curve.
+
+        Returns
+        -------
+        display : DetCurveDisplay
+            The display, with its artists.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        from scipy.stats import norm
+
+        figure, ax = figure_and_axes(ax, figsize=(5.5, 5.5))
+        name = self.name if name is None else name
+        # The probit of 0 and 1 is infinite: clip, as scikit-learn does.
+        eps = np.finfo(float).eps
+        fmr = np.clip(np.asarray(self.fmr, dtype=float), eps, 1 - eps)
+        fnmr = np.clip(np.asarray(self.fnmr, dtype=float), eps, 1 - eps)
+        label = name
+        if self.eer is not None:
+            label = f"{name + ', ' if name else ''}EER {100 * self.eer:.1f}%"
+        (self.line_,) = ax.plot(
+            norm.ppf(fmr), norm.ppf(fnmr),
+            **style_kwargs({"label": label} if label else {}, kwargs),
+        )
+        self.eer_point_ = None
+        if self.eer is not None:
+            deviate = norm.ppf(np.clip(self.eer, eps, 1 - eps))
+            self.eer_point_ = ax.plot(
+                [deviate], [deviate],
+                **style_kwargs({"marker": "o", "linestyle": "none",
+                                "color": self.line_.get_color(),
+                                "markeredgecolor": "black"}, eer_kw),
+            )[0]
+        ticks = np.array([0.001, 0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99, 0.999])
+        locations = norm.ppf(ticks)
+        names = [f"{100 * t:.1f}%" if (100 * t) % 1 else f"{100 * t:.0f}%" for t in ticks]
+        if diagonal:
+            ax.plot([-3.5, 3.5], [-3.5, 3.5], color="0.6", linestyle=":", linewidth=1,
+                    zorder=0)
+        ax.set(
+            xticks=locations, xticklabels=names, yticks=locations, yticklabels=names,
+            xlim=(-3.2, 3.2), ylim=(-3.2, 3.2),
+            xlabel="false match rate (different persons accepted)",
+            ylabel="false non-match rate (same person rejected)",
+            title="Detection error trade-off",
+        )
+        ax.set_aspect("equal")
+        ax.grid(True, alpha=0.3)
+        if label:
+            ax.legend(loc="upper right", fontsize="small")
+        self.ax_ = ax
+        self.figure_ = figure
+        return self
+
+    @classmethod
+    def from_predictions(cls, same, scores, *, sample_weight=None, name=None, ax=None,
+                         diagonal=True, eer_kw=None, **kwargs):
+        """Plot the DET curve of scores of pairs, and their equal error rate.
+
+        Parameters
+        ----------
+        same : array-like of bool or {0, 1} of shape (n_pairs,)
+            Whether each pair comes from one person; both kinds must occur.
+        scores : array-like of shape (n_pairs,)
+            Similarity score of each pair, higher for more similar pairs; for
+            a distance, pass its negative.
+        sample_weight : array-like of shape (n_pairs,), default=None
+            Weights of the pairs.
+        name : str, default=None
+            The model's name, for the legend.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        diagonal : bool, default=True
+            Whether to draw the diagonal FMR = FNMR.
+        eer_kw : dict, default=None
+            Keywords for the EER marker; see :meth:`plot`.
+        **kwargs : dict
+            Keywords for the curve; see :meth:`plot`.
+
+        Returns
+        -------
+        display : DetCurveDisplay
+            The display, with its artists; ``display.eer`` holds the equal
+            error rate as :func:`~sklearn_ecg.metrics.equal_error_rate` finds it.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_predictions")
+        from sklearn.metrics import det_curve
+
+        scores, same = _check_scores(scores, same)
+        fmr, fnmr, _ = det_curve(same, scores, sample_weight=sample_weight)
+        eer = equal_error_rate(same.astype(int), scores, sample_weight=sample_weight)
+        return cls(fmr=fmr, fnmr=fnmr, eer=eer, name=name).plot(
+            ax=ax, diagonal=diagonal, eer_kw=eer_kw, **kwargs)
+
+    @classmethod
+    def from_estimator(cls, estimator, X, same, *, sample_weight=None, name=None, ax=None,
+                       diagonal=True, eer_kw=None, **kwargs):
+        """Score pairs with a fitted similarity model and plot their DET curve.
+
+        Parameters
+        ----------
+        estimator : estimator
+            A fitted similarity model whose ``predict(X)`` returns one score
+            per pair row, higher for more similar pairs, such as
+            :class:`~sklearn_ecg.neural.SiameseSimilarityRegressor`.
+        X : array-like of shape (n_pairs, 2 * n_features)
+            Pair rows ``[left | right]``.
+        same : array-like of bool or {0, 1} of shape (n_pairs,)
+            Whether each pair comes from one person.
+        sample_weight : array-like of shape (n_pairs,), default=None
+            Weights of the pairs.
+        name : str, default=None
+            The model's name; None uses the estimator's class name.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None creates a figure.
+        diagonal : bool, default=True
+            Whether to draw the diagonal FMR = FNMR.
+        eer_kw : dict, default=None
+            Keywords for the EER marker; see :meth:`plot`.
+        **kwargs : dict
+            Keywords for the curve; see :meth:`plot`.
+
+        Returns
+        -------
+        display : DetCurveDisplay
+            The display, with its artists.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        scores = np.asarray(estimator.predict(X), dtype=float)
+        return cls.from_predictions(
+            same, scores, sample_weight=sample_weight,
+            name=type(estimator).__name__ if name is None else name, ax=ax,
+            diagonal=diagonal, eer_kw=eer_kw, **kwargs)
 
 
 def _check_square(similarity):
