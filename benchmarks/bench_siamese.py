@@ -16,18 +16,23 @@ In each fold, side by side:
 
 Test pairs are every pair of test segments from *different recordings* (pairs
 within one recording, seconds apart, would be too easy); label 1 for the same
-person. Reported: ROC AUC and equal error rate (EER), mean with a t-based 95%
+person (``sklearn_ecg.metrics.verification_scores``, level="segment").
+Reported: ROC AUC and equal error rate (EER), mean with a t-based 95%
 confidence interval over folds.
 
 Identification: the segments of each test person's first recording form the
 gallery (every test person is in it); every segment of their other recordings
 is a query, assigned to the gallery person with the highest mean score
-(top-1 accuracy). The Siamese networks are also read as embeddings with a
-1-nearest-neighbour classifier.
+(top-1 accuracy; ``sklearn_ecg.metrics.identification_accuracy``,
+level="segment", fusion="score"). The Siamese networks are also read as
+embeddings with a 1-nearest-neighbour classifier on the same gallery
+(``sklearn_ecg.model_selection.gallery_query_split``).
 
 Jacket: the model of fold 1 (median beats) scores 5-s median beats of the five
 jacket channels during four activities (one wearer), pairs within a channel: a
-table of the mean score within and across activities and a matrix plot.
+table of the mean score within and across activities, and two matrix plots of
+mean scores: the five channels against each other (pairs within one activity)
+and the four activities against each other (pairs within one channel).
 
 Usage::
 
@@ -52,7 +57,8 @@ from sklearn_ecg.datasets import (
     make_segments,
     read_ecgid_record,
 )
-from sklearn_ecg.metrics import equal_error_rate
+from sklearn_ecg.metrics import equal_error_rate, identification_accuracy, verification_scores
+from sklearn_ecg.model_selection import gallery_query_split
 from sklearn_ecg.neural import SiameseSimilarityRegressor
 
 RESULTS = Path(__file__).parent / "results"
@@ -76,47 +82,26 @@ def load_ecgid(data_home=None, max_persons=None):
     return beats, windows, len(records)
 
 
-def test_pairs(seg, idx):
-    """Upper-triangle pairs of segments idx from different recordings: (i, j, same)."""
-    i, j = np.triu_indices(len(idx), k=1)
-    rec = seg.record[idx]
-    keep = rec[i] != rec[j]
-    i, j = i[keep], j[keep]
-    return i, j, (seg.groups[idx][i] == seg.groups[idx][j]).astype(int)
-
-
-def verification(matrix, i, j, same):
-    scores = matrix[i, j]
-    return roc_auc_score(same, scores), equal_error_rate(same, scores)
-
-
-def gallery_mask(seg, idx):
-    """Segments of each person's first recording (the gallery) among segments idx."""
-    groups, rec = seg.groups[idx], seg.record[idx]
-    first = {}
-    for g, r in zip(groups, rec):
-        first.setdefault(g, r)
-    return np.array([first[g] == r for g, r in zip(groups, rec)])
+def verification(matrix, seg, idx):
+    """ROC AUC, EER, pairs and same-person pairs of the segments idx (their score matrix)."""
+    same, scores = verification_scores("precomputed", matrix, seg.groups[idx], seg.record[idx],
+                                       level="segment")
+    return roc_auc_score(same, scores), equal_error_rate(same, scores), same.size, same.sum()
 
 
 def identification(matrix, seg, idx):
     """Top-1 accuracy: gallery = first recording of each person, queries = the others."""
-    groups = seg.groups[idx]
-    gallery = gallery_mask(seg, idx)
-    persons = np.unique(groups[gallery])
-    query = np.flatnonzero(~gallery)
-    # Mean score of each query against each gallery person's segments.
-    per_person = np.column_stack([
-        matrix[np.ix_(query, np.flatnonzero(gallery & (groups == p)))].mean(axis=1) for p in persons
-    ])
-    return np.mean(persons[per_person.argmax(axis=1)] == groups[query]), query.size, persons.size
+    groups, rec = seg.groups[idx], seg.record[idx]
+    _, query = gallery_query_split(groups, rec)
+    top1 = identification_accuracy("precomputed", matrix, groups, rec, level="segment")
+    return top1, query.size, np.unique(groups).size
 
 
 def knn_identification(emb, seg, idx):
     groups = seg.groups[idx]
-    gallery = gallery_mask(seg, idx)
+    gallery, query = gallery_query_split(groups, seg.record[idx])
     knn = KNeighborsClassifier(1).fit(emb[gallery], groups[gallery])
-    return knn.score(emb[~gallery], groups[~gallery])
+    return knn.score(emb[query], groups[query])
 
 
 def siamese(args, **kw):
@@ -166,15 +151,26 @@ def jacket(model, data_home, out):
         import matplotlib
 
         matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
         from sklearn_ecg.inspection import SimilarityMatrixDisplay
 
-        ch = channel == "ecg2"
-        disp = SimilarityMatrixDisplay.from_matrix(
-            siamese_m[np.ix_(ch, ch)], activity[ch], similarity_name="Siamese score",
-            title="Jacket, channel ecg2: Siamese similarity of 5-s median beats by activity",
+        figure, axes = plt.subplots(1, 2, figsize=(14, 6), layout="constrained")
+        SimilarityMatrixDisplay.from_group_means(
+            siamese_m, channel, within=activity, group_name="channel",
+            similarity_name="Siamese score", ax=axes[0],
+            title="How alike the five channels are\n(pairs of 5-s median beats within "
+                  "one activity)",
         )
-        disp.figure_.set_size_inches(8, 7)
-        disp.figure_.savefig(out, dpi=90, bbox_inches="tight")
+        SimilarityMatrixDisplay.from_group_means(
+            siamese_m, activity, within=channel, labels=acts, group_name="activity",
+            similarity_name="Siamese score", ax=axes[1],
+            title="How alike the four activities are\n(pairs of 5-s median beats within "
+                  "one channel)",
+        )
+        figure.suptitle("Jacket, one wearer: mean Siamese similarity (fold-1 median-beat model)")
+        figure.savefig(out, dpi=90, bbox_inches="tight")
+        plt.close(figure)
         table += f"\n\n(plot: {out.name})"
     except ImportError:
         table += "\n\n(matplotlib not installed: no plot)"
@@ -206,7 +202,6 @@ def main():
     for fold, (train, test) in enumerate(cv.split(beats.X, groups=beats.groups)):
         train_persons = np.unique(beats.groups[train])
         assert not set(train_persons) & set(beats.groups[test])
-        i, j, same = test_pairs(beats, test)
         matrices = {
             names[0]: np.corrcoef(beats.X[test]),
             names[1]: -np.linalg.norm(beats.X[test][:, None] - beats.X[test][None], axis=-1),
@@ -226,22 +221,21 @@ def main():
             Xp, y, _ = make_pairs(windows.X[w_train], windows.groups[w_train], n_pairs=args.pairs,
                                   random_state=fold)
             wmodel = siamese(args).fit(Xp, y)
-            wi, wj, wsame = test_pairs(windows, w_test)
             wm = wmodel.score_pairs(windows.X[w_test])
-            auc, eer = verification(wm, wi, wj, wsame)
+            auc, eer, _, _ = verification(wm, windows, w_test)
             res[names[3]]["auc"].append(auc)
             res[names[3]]["eer"].append(eer)
             res[names[3]]["top1"].append(identification(wm, windows, w_test)[0])
             knn[names[3]].append(knn_identification(wmodel.embed(windows.X[w_test]), windows, w_test))
             log += f", windows {wmodel.n_epochs_} epochs {time.perf_counter() - t:.0f} s"
         for name, m in matrices.items():
-            auc, eer = verification(m, i, j, same)
+            auc, eer, n_pairs, n_same = verification(m, beats, test)
             res[name]["auc"].append(auc)
             res[name]["eer"].append(eer)
             top1, n_query, n_gallery = identification(m, beats, test)
             res[name]["top1"].append(top1)
         print(f"fold {fold + 1}: {len(train_persons)} train / {np.unique(beats.groups[test]).size} "
-              f"test persons, {same.size} test pairs ({same.sum()} same), {n_query} queries vs "
+              f"test persons, {n_pairs} test pairs ({n_same} same), {n_query} queries vs "
               f"{n_gallery} gallery persons; {log}; EER "
               + ", ".join(f"{n.split(',')[-1].strip()} {100 * r['eer'][-1]:.1f}%" for n, r in res.items()))
 
