@@ -385,7 +385,7 @@ def _demo_similarity(demo):
     from sklearn.metrics import roc_auc_score
 
     from ..datasets import load_ecgid_sample, make_segments
-    from ..metrics import equal_error_rate
+    from ..metrics import equal_error_rate, verification_scores
     from ..model_selection import PairGroupKFold, make_pairs
     from ..neural import SiameseSimilarityRegressor
     from ..preprocessing import BeatNormalizer
@@ -413,14 +413,14 @@ def _demo_similarity(demo):
     demo.tell(fmt.similarity_model_line(sim))
 
     # Every pair of test windows from two different recordings.
-    i, j = np.triu_indices(test.size, k=1)
-    keep = seg.record[test][i] != seg.record[test][j]
-    i, j = i[keep], j[keep]
-    same = (seg.groups[test][i] == seg.groups[test][j]).astype(int)
-    scores = {
-        "Pearson r (no learning)": np.corrcoef(X[test])[i, j],
-        "Siamese network": model.score_pairs(X[test])[i, j],
+    matrices = {
+        "Pearson r (no learning)": np.corrcoef(X[test]),
+        "Siamese network": model.score_pairs(X[test]),
     }
+    scores = {}
+    for name, matrix in matrices.items():
+        same, scores[name] = verification_scores(
+            "precomputed", matrix, seg.groups[test], seg.record[test], level="segment")
     sim.update(n_pairs=int(same.size), n_same=int(same.sum()),
                n_test_persons=len(set(seg.groups[test].tolist())),
                auc={name: float(roc_auc_score(same, s)) for name, s in scores.items()},
