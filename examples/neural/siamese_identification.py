@@ -14,7 +14,9 @@ the 4 others, whom it has never seen, beside a baseline with no learning
 - verification: the equal error rate of the scores on pairs of windows from
   different recordings;
 - identification: the embeddings of one recording per person form a gallery;
-  a 1-nearest-neighbour classifier names the person of every other window.
+  a 1-nearest-neighbour classifier names the person of every other window;
+- the same at the level of recordings: the four windows of a recording are
+  fused, by averaging their scores or their embeddings.
 
 The bundled sample is tiny; ``benchmarks/bench_siamese.py`` runs the same
 comparison on the 60 persons of a full data home with 5 person-disjoint folds.
@@ -28,7 +30,8 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from sklearn_ecg import BeatNormalizer, PairGroupKFold, make_pairs
 from sklearn_ecg.datasets import load_ecgid_sample, make_segments
-from sklearn_ecg.metrics import equal_error_rate
+from sklearn_ecg.metrics import equal_error_rate, identification_accuracy, verification_scores
+from sklearn_ecg.model_selection import gallery_query_split
 from sklearn_ecg.neural import SiameseSimilarityRegressor
 
 # SKLEARN_ECG_EXAMPLE_QUICK=1 (what the test suite sets) runs this example small: one epoch on 500 pairs.
@@ -54,18 +57,21 @@ print(f"trained {model.n_epochs_} epochs on {len(y)} pairs ({model.encoder_} enc
 
 # %%
 # Verification on the unseen persons: pairs of windows from different recordings
-i, j = np.triu_indices(test.size, k=1)
-keep = seg.record[test][i] != seg.record[test][j]
-i, j = i[keep], j[keep]
-same = (seg.groups[test][i] == seg.groups[test][j]).astype(int)
-scores = {
-    "Pearson r (no learning)": np.corrcoef(X[test])[i, j],
-    "Siamese network": model.score_pairs(X[test])[i, j],
-}
-print(f"\n{same.size} test pairs, {same.sum()} of the same person")
-for name, s in scores.items():
+# (two windows of one recording, seconds apart, would be too easy to match).
+
+
+def pearson(A, B):
+    """Pearson correlation of every segment of A with every segment of B."""
+    return np.corrcoef(A, B)[: len(A), len(A):]
+
+
+similarities = {"Pearson r (no learning)": pearson, "Siamese network": model}
+persons, recordings = seg.groups[test], seg.record[test]
+for name, similarity in similarities.items():
+    same, s = verification_scores(similarity, X[test], persons, recordings, level="segment")
     print(f"{name:>24}: ROC AUC {roc_auc_score(same, s):.3f}, "
           f"EER {100 * equal_error_rate(same, s):.1f}%")
+print(f"on {same.size} test pairs, {same.sum()} of the same person")
 
 # The score is symmetric: swapping the two segments of a pair changes nothing.
 d = X.shape[1]
@@ -75,11 +81,23 @@ print(f"largest change when left and right are swapped: "
 
 # %%
 # Identification: a gallery of one recording per unseen person
-records = seg.record[test]
-first = {g: r for g, r in zip(seg.groups[test][::-1], records[::-1])}  # first recording
-gallery = np.array([first[g] == r for g, r in zip(seg.groups[test], records)])
+gallery, query = gallery_query_split(persons, recordings)  # the first recording enrols
 embeddings = model.embed(X[test])
-knn = KNeighborsClassifier(n_neighbors=1).fit(embeddings[gallery], seg.groups[test][gallery])
-print(f"\nidentification of {np.sum(~gallery)} windows against a gallery of "
-      f"{len(first)} persons: top-1 accuracy "
-      f"{knn.score(embeddings[~gallery], seg.groups[test][~gallery]):.2f}")
+knn = KNeighborsClassifier(n_neighbors=1).fit(embeddings[gallery], persons[gallery])
+print(f"\nidentification of {query.size} windows against a gallery of "
+      f"{np.unique(persons).size} persons: top-1 accuracy (1-NN on the embeddings) "
+      f"{knn.score(embeddings[query], persons[query]):.2f}")
+
+# %%
+# Recordings, not windows
+# -----------------------
+# A user compares recordings. Fusing the windows of each recording, by the mean
+# of their scores or by the score of their mean embedding (for Pearson r, of the
+# mean beat), gives one score per pair of recordings, and names each later
+# recording by the enrolled person it is most alike.
+for name, similarity in similarities.items():
+    for fusion in ("score", "embedding"):
+        same, s = verification_scores(similarity, X[test], persons, recordings, fusion=fusion)
+        top1 = identification_accuracy(similarity, X[test], persons, recordings, fusion=fusion)
+        print(f"{name:>24}, fused by {fusion:>9}: EER {100 * equal_error_rate(same, s):4.1f}% "
+              f"on {same.size} pairs of recordings, top-1 identification {top1:.2f}")
