@@ -458,7 +458,9 @@ def verification_scores(similarity, X, groups, recordings, *, level="recording",
     same : ndarray of int of shape (n_pairs,)
         1 for a same-person pair, 0 otherwise.
     scores : ndarray of shape (n_pairs,)
-        The score of each pair, higher for more alike.
+        The score of each pair, higher for more alike. The pairs come in the
+        order of :func:`~sklearn_ecg.model_selection.verification_pairs`, the
+        recordings numbered in the order their segments first appear.
 
     See Also
     --------
