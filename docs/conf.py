@@ -310,32 +310,8 @@ def _read_changelog(app, docname, source):
         source[0] = _changelog_rst(changelog.read_text(encoding="utf-8"))
 
 
-# -- Gallery pages -------------------------------------------------------------------
-
-_ADORNMENT = re.compile(r"^([=\-~^*#])\1{2,}$")
-
-
-def _fit_title_adornments(app, docname, source):
-    """Lengthen an example's title overline and underline to the title's length.
-
-    Two examples (``neural/cnn_patient_grouped_search.py``,
-    ``scale/dask_search_and_inference.py``) have a title two characters longer than
-    its ``=`` lines, which docutils reports as an error. Once their docstrings are
-    fixed, this hook changes nothing.
-    """
-    if not docname.startswith("auto_examples/"):
-        return
-    lines = source[0].split("\n")
-    for i in range(len(lines) - 2):
-        over, title, under = lines[i], lines[i + 1], lines[i + 2]
-        if _ADORNMENT.match(over) and over == under and len(title.rstrip()) > len(over):
-            lines[i] = lines[i + 2] = over[0] * len(title.rstrip())
-    source[0] = "\n".join(lines)
-
-
 def setup(app):
     app.connect("missing-reference", _resolve_reexports)
     app.connect("autodoc-skip-member", _skip_foreign_members)
     app.connect("autodoc-process-docstring", _constant_docstrings, priority=400)
     app.connect("source-read", _read_changelog)
-    app.connect("source-read", _fit_title_adornments)

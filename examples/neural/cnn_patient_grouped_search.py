@@ -1,7 +1,7 @@
 """
-==============================================================================
+================================================================================
 Heartbeat classification with a CNN: patient-grouped search and a saved pipeline
-==============================================================================
+================================================================================
 
 Beats from the bundled MIT-BIH excerpts go through a Pipeline of
 :class:`~sklearn_ecg.BeatNormalizer` (resampling to 187 samples, min-max to

@@ -1,7 +1,7 @@
 """
-==============================================================================
+===============================================================================
 On a Dask cluster: a patient-grouped grid search and batch inference of records
-==============================================================================
+===============================================================================
 
 The same code runs on a laptop and on a cluster: start a ``distributed.Client``
 on the scheduler's address (``--scheduler tcp://host:8786``), or let this

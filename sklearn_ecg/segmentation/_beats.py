@@ -14,8 +14,8 @@ from ..utils._vocabulary import RR_FEATURE_NAMES
 # Number of RR intervals on each side of a beat that make up its local average, as
 # in the "local average RR" of de Chazal et al. (2004).
 _LOCAL_RR_BEATS = 10
-# Number of preceding RR intervals in the causal running mean (about half a minute
-# of sinus rhythm): long enough that one premature beat barely moves it.
+#: Number of preceding RR intervals in the causal running mean (about half a minute
+#: of sinus rhythm): long enough that one premature beat barely moves it.
 RUNNING_RR_BEATS = 32
 
 

@@ -41,9 +41,9 @@ _MIN_DURATION, _MIN_FS = MIN_DURATION, MIN_FS
 # about 80 ms late, rarely early.
 _REFINE_BEFORE = 0.10
 _REFINE_AFTER = 0.075
-# Seconds of signal each chunk of a chunked detection reads beyond its own stretch
-# on both sides: the filters' transients and the detector's adaptive thresholds
-# (exponential averages over beats) have settled long before the stretch begins.
+#: Seconds of signal each chunk of a chunked detection reads beyond its own stretch
+#: on both sides: the filters' transients and the detector's adaptive thresholds
+#: (exponential averages over beats) have settled long before the stretch begins.
 CHUNK_OVERLAP = 60.0
 
 
