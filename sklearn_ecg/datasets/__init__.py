@@ -31,6 +31,7 @@ from ._samples import (
 )
 from ._segments import make_segments
 from ._signal_file import read_signal
+from ._unlabelled import UNLABELLED_DATABASES, iter_unlabelled_segments, write_unlabelled_segments
 
 __all__ = [
     "AAMI_CLASSES",
@@ -38,12 +39,14 @@ __all__ = [
     "GARMENT_ACTIVITIES",
     "MITDB_PACED_RECORDS",
     "MITDB_RECORDS",
+    "UNLABELLED_DATABASES",
     "aami_class",
     "fetch_ecgid",
     "fetch_mitdb",
     "get_data_home",
     "get_sample_home",
     "is_beat",
+    "iter_unlabelled_segments",
     "list_ecgid_records",
     "list_mitdb_records",
     "load_ecgid_sample",
@@ -57,4 +60,5 @@ __all__ = [
     "read_garment_csv",
     "read_mitdb_record",
     "read_signal",
+    "write_unlabelled_segments",
 ]
