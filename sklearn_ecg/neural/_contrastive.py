@@ -8,8 +8,17 @@ TensorFlow train step: this training loop overrides the Keras base's ``_train``,
 and the rest (the opening of ``fit``, seeding, pickling by weights, TensorFlow
 imported only when needed) is the base's. The network is built in
 ``_architectures``.
+
+The second view of a segment is, by default, another augmentation of it
+(SimCLR); ``positives`` takes it instead from a partner segment of the same
+patient (CLOCS): the next or previous segment of its record and lead, or the
+same moment in another lead. The partners come from the metadata ``record``,
+``lead`` and ``start`` passed to ``fit``. Only the rows of a batch are read
+from ``X``, so a memory-mapped array (see
+:func:`~sklearn_ecg.datasets.write_unlabelled_segments`) is trained on in place.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -100,6 +109,24 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         stretches of one recording share its patient and rhythm). With
         ``"adjacent_halves"`` the encoder sees half-segments, and
         ``transform`` returns the mean embedding of a segment's two halves.
+    positives : {"augment", "adjacent", "lead"}, default="augment"
+        Where the second view of a segment comes from (each view then gets
+        its own ``augmentations``):
+
+        - ``"augment"``: the segment itself (SimCLR: two augmentations of one
+          segment);
+        - ``"adjacent"``: the segment just before or just after it in its
+          record and lead (CLOCS's contrast across time), drawn afresh for
+          every batch;
+        - ``"lead"``: the segment of the same record and start in another
+          lead (CLOCS's contrast across leads), drawn afresh for every batch
+          when there are several.
+
+        ``"adjacent"`` and ``"lead"`` need the metadata of ``fit``
+        (``record``, ``start``, and ``lead``); a segment without a partner
+        (alone in its record, or its only lead at that moment) falls back
+        to two augmentations of itself, and ``n_without_partner_`` counts
+        them. They need ``views="augmented"``.
     temperature : float, default=0.1
         Temperature of the NT-Xent loss: lower values weigh the hardest
         negatives more.
@@ -147,6 +174,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         ``loss`` (NT-Xent) per epoch, over all calls of ``fit``.
     n_epochs_ : int
         Epochs trained so far.
+    n_without_partner_ : int or None
+        Segments of the last ``fit`` that had no partner of the ``positives``
+        kind and were paired with an augmentation of themselves; None with
+        ``positives="augment"``.
 
     See Also
     --------
@@ -162,6 +193,13 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     ``temperature``. Training runs for ``epochs`` epochs with no early stopping:
     the loss on held-out segments depends on the random views and batches, and
     says little about the embeddings' later use.
+
+    With ``positives="adjacent"`` or ``"lead"`` the two views of a pair come
+    from two segments; a batch is drawn over the anchor segments, so that a
+    partner may also be an anchor of the same batch, where it counts as a
+    negative of the pair it does not belong to (CLOCS does the same). Only
+    the rows of each batch are read from ``X``: a float32 ``numpy.memmap``
+    (C order) is validated and trained on without being copied into memory.
 
     Chen T, Kornblith S, Norouzi M, Hinton G. A simple framework for
     contrastive learning of visual representations. ICML (2020).
@@ -200,6 +238,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         "projection_units": ["array-like"],
         "augmentations": [str, list, tuple, dict],
         "views": [StrOptions({"augmented", "adjacent_halves"})],
+        "positives": [StrOptions({"augment", "adjacent", "lead"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         # A batch of one segment has no negative.
         "batch_size": [Interval(Integral, 2, None, closed="left")],
@@ -220,6 +259,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         projection_units=(128, 64),
         augmentations=("time_warp", "zero_mask", "noise"),
         views="augmented",
+        positives="augment",
         temperature=0.1,
         learning_rate=0.001,
         epochs=20,
@@ -241,6 +281,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self.projection_units = projection_units
         self.augmentations = augmentations
         self.views = views
+        self.positives = positives
         self.temperature = temperature
         self.learning_rate = learning_rate
         self.epochs = epochs
@@ -253,29 +294,64 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     # -- views --------------------------------------------------------------------
 
     def _checked_augmentations(self):
+        if self.positives != "augment" and self.views != "augmented":
+            raise ValueError(
+                f"positives={self.positives!r} takes the second view from another segment, "
+                f"views={self.views!r} from the same one: use views='augmented' with "
+                "positives, or positives='augment' with views='adjacent_halves'"
+            )
         checked = check_augmentations(self.augmentations)
-        if not checked and self.views == "augmented":
+        if not checked and self.views == "augmented" and self.positives == "augment":
             raise ValueError(
                 "augmentations is empty, so both views of a segment would be the same "
-                "segment; name at least one augmentation, or use views='adjacent_halves'"
+                "segment; name at least one augmentation, or use views='adjacent_halves' "
+                "or positives='adjacent' or 'lead'"
             )
         return checked
 
-    def _draw_views(self, segments, rng):
-        """Two views of each of ``segments`` (n, length, leads), drawn from ``rng``."""
+    def _draw_views(self, segments, rng, partners=None):
+        """Two views of each of ``segments`` (n, length, leads), drawn from ``rng``.
+
+        ``partners``, when given, are the segments the second views come from.
+        """
         augmentations = self._checked_augmentations()
-        if self.views == "adjacent_halves":
+        if partners is not None:
+            first, second = segments, partners
+        elif self.views == "adjacent_halves":
             half = segments.shape[1] // 2
             first, second = segments[:, :half], segments[:, half : 2 * half]
         else:
             first = second = segments
         return augment(first, rng, augmentations), augment(second, rng, augmentations)
 
-    def draw_views(self, X, random_state=None):
+    def _partners(self, n, record, lead, start):
+        """The partners of ``n`` segments for ``positives``, from the metadata; None for "augment"."""
+        if self.positives == "augment":
+            return None
+        partners = segment_partners(self.positives, n, record=record, lead=lead, start=start)
+        unpaired = int(np.sum(np.diff(partners[0]) == 0))
+        if unpaired and not check_augmentations(self.augmentations):
+            raise ValueError(
+                f"{unpaired} of the {n} segments have no partner for positives="
+                f"{self.positives!r}, so their two views would be the same segment, and "
+                "augmentations is empty: name at least one augmentation"
+            )
+        if unpaired == n:
+            warnings.warn(
+                f"no segment has a partner for positives={self.positives!r} (" + (
+                    "no record has two segments of one lead"
+                    if self.positives == "adjacent"
+                    else "no moment of a record is in two leads") +
+                "): every segment is paired with an augmentation of itself, as with "
+                "positives='augment'", UserWarning, stacklevel=3,
+            )
+        return partners, unpaired
+
+    def draw_views(self, X, random_state=None, *, record=None, lead=None, start=None):
         """Draw two views of each segment, as ``fit`` does for every batch.
 
         Needs no fitting and no TensorFlow: use it to see what the
-        augmentations do to your segments.
+        augmentations (and the partners of ``positives``) do to your segments.
 
         Parameters
         ----------
@@ -284,6 +360,9 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         random_state : int, numpy.random.Generator or None, default=None
             Where the random choices come from; a Generator is advanced, as
             ``fit`` advances its own from batch to batch.
+        record, lead, start : array-like of shape (n_segments,), default=None
+            The metadata of each segment, as in :meth:`fit`; used with
+            ``positives="adjacent"`` or ``"lead"`` only.
 
         Returns
         -------
@@ -296,7 +375,14 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         if self.views == "adjacent_halves" and X.shape[1] < 2:
             raise ValueError("views='adjacent_halves' needs segments of at least 2 samples")
         segments = X if X.ndim == 3 else X[:, :, None]
-        first, second = self._draw_views(segments, np.random.default_rng(random_state))
+        found = self._partners(len(X), record, lead, start)
+        rng = np.random.default_rng(random_state)
+        if found is None:
+            first, second = self._draw_views(segments, rng)
+        else:
+            index = np.arange(len(X))
+            other = draw_partners(found[0], index, rng)
+            first, second = self._draw_views(segments, rng, segments[other])
         if X.ndim == 2:
             return first[:, :, 0], second[:, :, 0]
         return first, second
@@ -382,20 +468,47 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return segments
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, record=None, lead=None, start=None):
         """Pretrain the encoder on unlabelled segments.
 
         Parameters
         ----------
         X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
-            Segments: beats, or windows of a few beats.
+            Segments: beats, or windows of a few beats. A float32
+            ``numpy.memmap`` (such as
+            :func:`~sklearn_ecg.datasets.write_unlabelled_segments` gives) is
+            read batch by batch, never copied into memory whole.
         y : None
             Ignored: the training is self-supervised.
+        record : array-like of shape (n_segments,), default=None
+            The record each segment was cut from (any hashable labels, unique
+            across databases). Needed by ``positives="adjacent"`` and
+            ``"lead"``; ignored with ``"augment"``.
+        lead : array-like of shape (n_segments,), default=None
+            The lead of each segment in its record. Needed by
+            ``positives="lead"``; with ``"adjacent"``, None means one lead per
+            record.
+        start : array-like of shape (n_segments,), default=None
+            Where each segment starts in its record (seconds or samples, one
+            unit for all): ``"adjacent"`` orders the segments of a record and
+            lead by it, ``"lead"`` pairs the leads of equal starts. Needed by
+            both.
+
+            The three are per-segment metadata: in a pipeline or a
+            cross-validation, request them with
+            ``set_fit_request(record=True, lead=True, start=True)`` (scikit-learn's
+            metadata routing), and they are split with ``X``.
 
         Returns
         -------
         self : object
             The fitted encoder.
+
+        Raises
+        ------
+        ValueError
+            If ``positives`` needs metadata that is missing (the message names
+            it), or the metadata does not have one value per segment.
         """
         X, _, refit = self._start_fit(X)  # y is ignored, so not validated
         if X.shape[0] < 2:
@@ -415,15 +528,20 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self._checked_augmentations()
         self._architecture(self._input_shape(beat_shape)[0])
         self._projection_units()
+        found = self._partners(X.shape[0], record, lead, start)
         self.beat_shape_ = beat_shape
         self.input_shape_ = self._input_shape(beat_shape)
-        return self._fit_keras(self._segments(X))
+        self.n_without_partner_ = None if found is None else found[1]
+        return self._fit_keras(self._segments(X),
+                               partners=None if found is None else found[0])
 
-    def _train(self, model, segments, targets, rng, *, new_model):
+    def _train(self, model, segments, targets, rng, *, new_model, partners=None):
         """Run ``epochs`` epochs over ``segments``; return the mean loss of each.
 
         The views come from the estimator's own generator, seeded from ``rng``
         with a new network and kept with it, so that a warm start continues it.
+        ``partners`` (see :func:`segment_partners`) give the second views'
+        segments, drawn for every batch from the same generator.
         """
         if new_model:
             self._views_rng = np.random.default_rng(draw_seed(rng))
@@ -439,7 +557,12 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         for epoch in range(self.epochs):
             total = 0.0
             for index in np.array_split(views_rng.permutation(n), n_batches):
-                first, second = self._draw_views(segments[index], views_rng)
+                if partners is None:
+                    first, second = self._draw_views(segments[index], views_rng)
+                else:
+                    other = draw_partners(partners, index, views_rng)
+                    first, second = self._draw_views(segments[index], views_rng,
+                                                     segments[other])
                 total += float(step(first, second)) * len(index)
             losses.append(total / n)
             if self.verbose:
@@ -499,6 +622,119 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         # One batch: a direct call costs milliseconds, predict() a graph trace.
         embedder = self.model_.get_layer("embedder")
         return np.asarray(embedder(segments, training=False), dtype=np.float64)
+
+
+def _metadata(value, name, n, positives):
+    if value is None:
+        return None
+    value = np.asarray(value)
+    if value.ndim != 1 or len(value) != n:
+        raise ValueError(
+            f"{name} must hold one value per segment, {n}, for positives={positives!r}; "
+            f"got shape {value.shape}"
+        )
+    return value
+
+
+def segment_partners(positives, n, *, record=None, lead=None, start=None):
+    """The partner segments of each of ``n`` segments, for ``positives``.
+
+    Parameters
+    ----------
+    positives : {"adjacent", "lead"}
+        ``"adjacent"``: the segments just before and just after a segment, by
+        ``start``, among those of its record and lead. ``"lead"``: the
+        segments of its record with the same ``start`` in another lead.
+    n : int
+        The number of segments.
+    record, lead, start : array-like of shape (n,)
+        The metadata of each segment; ``lead`` may be None with
+        ``"adjacent"`` (one lead per record).
+
+    Returns
+    -------
+    indptr : ndarray of int64, shape (n + 1,)
+    indices : ndarray of int64
+        The partners of segment ``i`` are ``indices[indptr[i]:indptr[i + 1]]``
+        (compressed sparse rows); a segment without one has none.
+    """
+    needed = {"adjacent": ("record", "start"), "lead": ("record", "lead", "start")}[positives]
+    given = {"record": record, "lead": lead, "start": start}
+    missing = [name for name in needed if given[name] is None]
+    if missing:
+        what = ("pairs each segment with the one before or after it in its record and lead"
+                if positives == "adjacent" else
+                "pairs each segment with the same moment in another lead of its record")
+        raise ValueError(
+            f"positives={positives!r} {what}, so fit needs "
+            + ", ".join(f"{name}=" for name in needed)
+            + f" (one value per segment); {' and '.join(missing)} "
+            + ("is" if len(missing) == 1 else "are") + " missing"
+            + ("" if positives == "lead" else "; pass lead= too for records of several leads")
+        )
+    record = _metadata(record, "record", n, positives)
+    lead = _metadata(lead, "lead", n, positives)
+    start = _metadata(start, "start", n, positives)
+    try:
+        start = start.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"start must hold numbers (the start of each segment in its record), got "
+            f"{start[:3].tolist()}..."
+        ) from None
+    record_code = np.unique(record, return_inverse=True)[1].ravel()
+    lead_code = (np.zeros(n, np.int64) if lead is None
+                 else np.unique(lead, return_inverse=True)[1].ravel())
+    if positives == "adjacent":
+        order = np.lexsort((start, lead_code, record_code))
+        rec, ld, st = record_code[order], lead_code[order], start[order]
+        same = (rec[1:] == rec[:-1]) & (ld[1:] == ld[:-1])  # position p and p + 1
+        if lead is None and np.any(same & (st[1:] == st[:-1])):
+            p = int(np.flatnonzero(same & (st[1:] == st[:-1]))[0])
+            raise ValueError(
+                f"segments {order[p]} and {order[p + 1]} share record {record[order[p]]!r} "
+                f"and start {start[order[p]]!r}: they are two leads of one moment, so pass "
+                "lead= to tell them apart"
+            )
+        # Pairs (position p, its partner): the previous and the next of the same run.
+        source = np.concatenate([np.flatnonzero(same) + 1, np.flatnonzero(same)])
+        target = np.concatenate([np.flatnonzero(same), np.flatnonzero(same) + 1])
+    else:
+        order = np.lexsort((lead_code, start, record_code))
+        rec, st, ld = record_code[order], start[order], lead_code[order]
+        new_group = np.ones(n, dtype=bool)
+        new_group[1:] = (rec[1:] != rec[:-1]) | (st[1:] != st[:-1])
+        group_start = np.flatnonzero(new_group)
+        sizes = np.diff(np.append(group_start, n))
+        # Every ordered pair of positions within a moment, then those of two leads.
+        first = np.repeat(group_start, sizes)
+        size = np.repeat(sizes, sizes)
+        source = np.repeat(np.arange(n), size)
+        target = np.repeat(first, size) + (np.arange(size.sum()) - np.repeat(
+            np.cumsum(size) - size, size))
+        other = ld[source] != ld[target]
+        source, target = source[other], target[other]
+    source, target = order[source], order[target]
+    by_source = np.lexsort((target, source))
+    source, target = source[by_source], target[by_source]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(source, minlength=n), out=indptr[1:])
+    return indptr, target.astype(np.int64)
+
+
+def draw_partners(partners, index, rng):
+    """One partner of each segment of ``index``, drawn from ``rng``; itself when it has none.
+
+    ``partners`` is ``segment_partners``'s ``(indptr, indices)``. The draw takes
+    one number per segment whatever its partners, so that the generator
+    advances the same way for every batch size.
+    """
+    indptr, indices = partners
+    counts = indptr[index + 1] - indptr[index]
+    pick = np.floor(rng.random(len(index)) * counts).astype(np.int64)
+    chosen = indices[np.minimum(indptr[index] + pick, max(len(indices) - 1, 0))] \
+        if len(indices) else index
+    return np.where(counts > 0, chosen, index)
 
 
 def make_train_step(model, temperature, compiled=True):
