@@ -692,8 +692,9 @@ def segment_partners(positives, n, *, record=None, lead=None, start=None):
         if lead is None and np.any(same & (st[1:] == st[:-1])):
             p = int(np.flatnonzero(same & (st[1:] == st[:-1]))[0])
             raise ValueError(
-                f"segments {order[p]} and {order[p + 1]} share record {record[order[p]]!r} "
-                f"and start {start[order[p]]!r}: they are two leads of one moment, so pass "
+                f"segments {order[p]} and {order[p + 1]} share record "
+                f"{record[order[p]].tolist()!r} and start {float(start[order[p]])!r}: they are "
+                "two leads of one moment, so pass "
                 "lead= to tell them apart"
             )
         # Pairs (position p, its partner): the previous and the next of the same run.
