@@ -67,6 +67,7 @@ def _step_output(out, step):
     return out[start:end].splitlines()
 
 
+@pytest.mark.slow
 def test_demo_shows_each_step_with_its_time(demo):
     code, out, _, result = demo
     assert code == 0
@@ -81,6 +82,7 @@ def test_demo_shows_each_step_with_its_time(demo):
         assert re.fullmatch(r"\s+\(\d+\.\d s\)", _step_output(out, k)[-1])
 
 
+@pytest.mark.slow
 def test_demo_prints_detection_accuracy(demo):
     _, out, _, result = demo
     total = result.detection.loc["total"]
@@ -92,6 +94,7 @@ def test_demo_prints_detection_accuracy(demo):
     assert float(row[2]) == pytest.approx(100 * total.sensitivity, abs=0.005)
 
 
+@pytest.mark.slow
 def test_demo_prints_per_class_sensitivity_and_predictivity(demo):
     _, out, _, result = demo
     for model in (result.baseline, result.cnn):
@@ -110,6 +113,7 @@ def test_demo_prints_per_class_sensitivity_and_predictivity(demo):
     assert any("logistic regr." in line and "CNN" in line for line in cnn_step)
 
 
+@pytest.mark.slow
 def test_demo_prints_similarity_auc_and_eer(demo):
     _, out, _, result = demo
     similarity = result.similarity
@@ -121,6 +125,7 @@ def test_demo_prints_similarity_auc_and_eer(demo):
     assert "ROC AUC  EER (%)" in out
 
 
+@pytest.mark.slow
 def test_demo_saves_and_reloads_the_fitted_pipelines(demo):
     _, _, output, result = demo
     assert result.baseline.reloaded_same is True
@@ -141,6 +146,7 @@ def test_demo_saves_and_reloads_the_fitted_pipelines(demo):
     assert joblib.load(output / "baseline_pipeline.joblib").predict(X).shape == (50,)
 
 
+@pytest.mark.slow
 def test_demo_writes_the_plots_and_the_html_report(demo):
     _, out, output, result = demo
     for name in DEMO_PNGS:
@@ -157,6 +163,7 @@ def test_demo_writes_the_plots_and_the_html_report(demo):
         assert name in listed
 
 
+@pytest.mark.slow
 def test_demo_reports_the_signals(demo):
     _, out, _, result = demo
     table = result.signal_report.table
@@ -428,6 +435,7 @@ def test_detect_to_standard_output_keeps_its_messages_on_standard_error(capsys):
     assert "R peaks in 208 MLII" in captured.err
 
 
+@pytest.mark.slow
 def test_demo_cnn_with_its_own_settings_is_at_least_as_good_as_its_baseline(tmp_path):
     # The main job's claim (issue 10): with the demo's defaults (15 epochs, 4 patient
     # folds, seed 0) the CNN's macro-F1 on unseen patients is not below the logistic
