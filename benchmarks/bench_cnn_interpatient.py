@@ -324,7 +324,7 @@ def versus_hgb(d, args):
         run(name, lambda k, tr, c=columns, e=epochs, ch=change: cnn_new(
             d, k, e, **{"extra_features": extra[c], **ch}).fit(d[c][tr], y[tr], groups=groups[tr]))
     for name in VERSUS_HGB:
-        both = f"{name.split(' (')[0]} + HGB, probabilities averaged"
+        both = f"{name} + HGB, probabilities averaged"
         pred[both] = np.asarray(CLASSES)[(proba[name] + proba["HGB, new features"]).argmax(axis=1)]
         seconds[both] = seconds[name] + seconds["HGB, new features"]
 
