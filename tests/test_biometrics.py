@@ -434,3 +434,32 @@ def test_matrix_display_keeps_its_old_labels(plt):
 
     disp = SimilarityMatrixDisplay.from_matrix(np.eye(4), ["a", "a", "b", "b"])
     assert disp.ax_.get_xlabel() == "segments by person" and disp.text_ is None
+
+
+@pytest.mark.slow
+def test_a_short_fit_with_defaults_beats_the_shift_invariant_baseline(ecgid_sample):
+    """Issue 11: defaults, 3,000 pairs, 4 epochs, 2-s raw windows of persons never seen.
+
+    The learned similarity must beat the maximum normalised cross-correlation,
+    which needs no training and does not care where the beats fall in a window.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    from sklearn_ecg.metrics import max_cross_correlation
+    from sklearn_ecg.neural import SiameseSimilarityRegressor
+
+    seg = make_segments(ecgid_sample, kind="window", window=2.0, step=1.0)
+    X = (seg.X - seg.X.mean(axis=1, keepdims=True)) / seg.X.std(axis=1, keepdims=True)
+    groups, recordings = np.asarray(seg.groups), np.asarray(seg.record)
+    persons = np.unique(groups)
+    unseen = np.isin(groups, np.random.default_rng(0).choice(persons, len(persons) // 2,
+                                                             replace=False))
+    X_pairs, y, _ = make_pairs(X[~unseen], groups[~unseen], n_pairs=3000, random_state=0)
+    model = SiameseSimilarityRegressor(epochs=4, random_state=0).fit(X_pairs, y)
+    auc = {}
+    for name, similarity in [("siamese", model), ("max_xcorr", max_cross_correlation)]:
+        same, scores = verification_scores(similarity, X[unseen], groups[unseen],
+                                           recordings[unseen], level="segment",
+                                           n_pairs=2000, random_state=0)
+        auc[name] = roc_auc_score(same, scores)
+    assert auc["siamese"] > auc["max_xcorr"] + 0.05, auc

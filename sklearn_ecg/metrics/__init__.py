@@ -11,6 +11,7 @@ from ._similarity import (
     eer_scorer,
     equal_error_rate,
     identification_accuracy,
+    max_cross_correlation,
     recording_scores,
     verification_scores,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "identification_accuracy",
     "in_intervals",
     "match_peaks",
+    "max_cross_correlation",
     "recording_scores",
     "verification_scores",
 ]
