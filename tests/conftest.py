@@ -66,13 +66,18 @@ def mitdb_beats(mitdb_sample):
     return make_beat_dataset(mitdb_sample, beat_length=96, classes=("N", "V"))
 
 
+def _n_and_v(y, per_class):
+    """Indices of ``per_class`` N beats then ``per_class`` V beats, drawn with seed 0."""
+    rng = np.random.default_rng(0)
+    return np.concatenate([rng.choice(np.flatnonzero(y == c), per_class, replace=False)
+                           for c in ("N", "V")])
+
+
 @pytest.fixture(scope="session")
 def balanced_beats(mitdb_beats):
     """300 beats, 150 N and 150 V: both classes in every fold. ``(X, y, groups, rr)``."""
     data = mitdb_beats
-    rng = np.random.default_rng(0)
-    idx = np.concatenate([rng.choice(np.flatnonzero(data.y == c), 150, replace=False)
-                          for c in ("N", "V")])
+    idx = _n_and_v(data.y, 150)
     return data.X[idx], data.y[idx], data.groups[idx], data.rr[idx]
 
 
@@ -94,7 +99,5 @@ def encoder_beats(mitdb_beats):
     from sklearn_ecg import BeatNormalizer
 
     data = mitdb_beats
-    rng = np.random.default_rng(0)
-    idx = np.concatenate([rng.choice(np.flatnonzero(data.y == c), 100, replace=False)
-                          for c in ("N", "V")])
+    idx = _n_and_v(data.y, 100)
     return BeatNormalizer("minmax").fit_transform(data.X[idx]), data.y[idx]
