@@ -11,7 +11,12 @@ __version__ = "0.1.0"
 
 from . import datasets, inspection, metrics, neural
 from .model_selection import PairGroupKFold, PairGroupShuffleSplit, make_pairs
-from .neural import ContrastiveEncoder, HeartbeatCNNClassifier, SiameseSimilarityRegressor
+from .neural import (
+    ContrastiveEncoder,
+    HeartbeatCNNClassifier,
+    MetricEncoder,
+    SiameseSimilarityRegressor,
+)
 from .preprocessing import BeatNormalizer, OutlierFilter
 from .segmentation import RPeakSegmenter
 
@@ -19,6 +24,7 @@ __all__ = [
     "BeatNormalizer",
     "ContrastiveEncoder",
     "HeartbeatCNNClassifier",
+    "MetricEncoder",
     "OutlierFilter",
     "PairGroupKFold",
     "PairGroupShuffleSplit",

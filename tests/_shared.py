@@ -32,3 +32,5 @@ SET_OUTPUT_CHECKS = [
     check_transformer_get_feature_names_out,
     check_transformer_get_feature_names_out_pandas,
 ]
+TINY_METRIC = dict(embedding_dim=8, dense_units=(16,), conv_filters=(8,), kernel_size=3,
+                   batch_size=32, learning_rate=0.01)

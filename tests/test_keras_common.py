@@ -15,10 +15,15 @@ from dataclasses import dataclass, field
 import joblib
 import numpy as np
 import pytest
-from _shared import TINY_CNN, TINY_CONTRASTIVE, TINY_SIAMESE
+from _shared import TINY_CNN, TINY_CONTRASTIVE, TINY_METRIC, TINY_SIAMESE
 from sklearn.base import clone
 
-from sklearn_ecg.neural import ContrastiveEncoder, HeartbeatCNNClassifier, SiameseSimilarityRegressor
+from sklearn_ecg.neural import (
+    ContrastiveEncoder,
+    HeartbeatCNNClassifier,
+    MetricEncoder,
+    SiameseSimilarityRegressor,
+)
 
 
 @dataclass
@@ -75,6 +80,11 @@ SPECS = {
             "    ContrastiveEncoder(augmentations=['nope']).fit(np.ones((4, 100)))\n"
         ),
     ),
+    "MetricEncoder": Spec(
+        MetricEncoder, TINY_METRIC, outputs=(("transform", "X"), ("score_pairs", "X")),
+        seeded=dict(epochs=2, random_state=3), unseeded=dict(epochs=1),
+        untrained_use="clone(MetricEncoder(loss='triplet')).get_params()\n",
+    ),
 }
 NAMES = list(SPECS)
 
@@ -87,6 +97,7 @@ def data(balanced_beats, encoder_beats, ecgid_segments, ecgid_pairs):
         "HeartbeatCNNClassifier": (*balanced_beats[:2], None),
         "SiameseSimilarityRegressor": (X_pairs, y_pairs, ecgid_segments.X),
         "ContrastiveEncoder": (*encoder_beats, None),
+        "MetricEncoder": (ecgid_segments.X, ecgid_segments.groups, None),
     }
 
 
@@ -154,6 +165,8 @@ def _bad_warm_start(name, X, y):
         return (X, np.where(y == "N", "A", "B")), "warm_start: y has classes"
     if name == "SiameseSimilarityRegressor":
         return (np.stack([X, X], axis=-1), y), "warm_start: X has a different shape"
+    if name == "MetricEncoder":
+        return (np.stack([X, X], axis=-1), y), "warm_start: X has segments of shape"
     return (np.stack([X, X], axis=-1), None), "warm_start: X has segments of shape"
 
 

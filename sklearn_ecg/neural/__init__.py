@@ -7,11 +7,13 @@ when they are fitted, used or unpickled.
 from ._architectures import PretrainedEncoder
 from ._classifier import HeartbeatCNNClassifier
 from ._contrastive import ContrastiveEncoder
+from ._metric import MetricEncoder
 from ._siamese import SiameseSimilarityRegressor
 
 __all__ = [
     "ContrastiveEncoder",
     "HeartbeatCNNClassifier",
+    "MetricEncoder",
     "PretrainedEncoder",
     "SiameseSimilarityRegressor",
 ]

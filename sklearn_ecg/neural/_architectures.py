@@ -188,6 +188,59 @@ def siamese_loss(keras, name, margin):
     return contrastive
 
 
+def arcface_loss(keras, n_classes, margin, scale):
+    """The additive angular margin loss (ArcFace) on the cosines to each class's weights.
+
+    ``y_pred`` holds the cosine of each unit embedding to each class's unit
+    weight vector; the cosine to the true class becomes ``cos(theta + margin)``
+    (where ``theta + margin`` would pass pi, ``cos(theta) - margin sin(margin)``,
+    as Deng et al. do, so that the target logit keeps falling with the angle),
+    and the cosines times ``scale`` go through a softmax cross-entropy.
+    """
+    import math
+
+    ops = keras.ops
+    cos_m, sin_m = math.cos(margin), math.sin(margin)
+    threshold, fallback = math.cos(math.pi - margin), math.sin(math.pi - margin) * margin
+
+    def loss(y_true, y_pred):
+        cosine = ops.clip(y_pred, -1.0 + 1e-7, 1.0 - 1e-7)
+        sine = ops.sqrt(1.0 - ops.square(cosine))
+        with_margin = ops.where(cosine > threshold, cosine * cos_m - sine * sin_m, cosine - fallback)
+        target = ops.one_hot(ops.cast(ops.reshape(y_true, (-1,)), "int32"), n_classes,
+                             dtype=cosine.dtype)
+        logits = scale * (target * with_margin + (1.0 - target) * cosine)
+        return keras.losses.categorical_crossentropy(target, logits, from_logits=True)
+
+    return loss
+
+
+def batch_hard_triplet_loss(keras, margin):
+    """The batch-hard triplet loss (Hermans et al. 2017) on cosine distances of unit embeddings.
+
+    For each segment of the batch, the hardest positive (the farthest segment
+    of the same label) and the hardest negative (the nearest of another label)
+    are mined in the batch; a segment without either costs nothing.
+    """
+    ops = keras.ops
+
+    def loss(y_true, y_pred):
+        labels = ops.reshape(y_true, (-1,))
+        distance = 1.0 - ops.matmul(y_pred, ops.transpose(y_pred))
+        same = ops.cast(ops.equal(labels[:, None], labels[None, :]), y_pred.dtype)
+        n = ops.shape(y_pred)[0]
+        others = 1.0 - ops.eye(n, dtype=y_pred.dtype)
+        positive = same * others
+        negative = 1.0 - same
+        hardest_positive = ops.max(distance * positive - 2.0 * (1.0 - positive), axis=1)
+        hardest_negative = ops.min(distance + 4.0 * (1.0 - negative), axis=1)
+        valid = ops.cast((ops.sum(positive, axis=1) > 0) & (ops.sum(negative, axis=1) > 0),
+                         y_pred.dtype)
+        return valid * ops.maximum(hardest_positive - hardest_negative + margin, 0.0)
+
+    return loss
+
+
 _POSITIONS_LAYER = []
 
 

@@ -44,6 +44,7 @@ _SETTINGS = {
                            "attention_axes"),
     "Dropout": (),
     "Flatten": (),
+    "UnitNormalization": ("axis",),
     "Add": (),
     "Subtract": (),
     "Multiply": (),
@@ -359,6 +360,13 @@ def _multi_head_attention(s, w, query, value, key=None):
     return out + w["attention_output/bias"] if s["use_bias"] else out
 
 
+def _unit_normalization(s, w, x):
+    axis = s["axis"]
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    squares = np.sum(np.square(x), axis=axis, keepdims=True)
+    return x / np.sqrt(np.maximum(squares, np.float32(1e-12)))
+
+
 def _merge(combine):
     def layer(s, w, inputs):
         return combine(inputs)
@@ -384,4 +392,5 @@ _LAYERS = {
     "Multiply": _merge(lambda xs: np.prod(np.stack(xs), axis=0)),
     "Average": _merge(lambda xs: sum(xs[1:], xs[0]) / np.float32(len(xs))),
     "AddPositions": lambda s, w, x: x + w["positions"],
+    "UnitNormalization": _unit_normalization,
 }

@@ -1,0 +1,453 @@
+"""MetricEncoder: embeddings of ECG segments learned from who they belong to, for open-set biometrics."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._architectures import (
+    arcface_loss,
+    batch_hard_triplet_loss,
+    build_conv_encoder,
+    build_dense_encoder,
+    check_conv_architecture,
+    conv_architecture,
+)
+from ._augment import check_augmentations
+from ._keras import BaseKerasEstimator, import_keras
+
+#: Below this many samples per segment, ``encoder="auto"`` picks the dense encoder.
+_CONV_MIN_LENGTH = 32
+#: The margin of each loss when ``margin=None``: an angle (radians) for ArcFace, a
+#: cosine distance for the triplet loss.
+_DEFAULT_MARGIN = {"arcface": 0.3, "triplet": 0.2}
+
+
+class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKerasEstimator):
+    """Embeddings of ECG segments in which one person's segments lie close together.
+
+    Trained on segments labelled with their person (``fit(X, y)``, ``y`` the
+    person of each segment), it embeds segments of *anyone*, persons it never
+    saw included, on the unit sphere; two segments are scored by the cosine
+    of their embeddings (:meth:`score_pairs`). This is open-set metric
+    learning, as in face and ECG biometrics, and the counterpart of
+    :class:`SiameseSimilarityRegressor`, which learns a score from pairs:
+
+    - ``loss="arcface"``: the additive angular margin loss of Deng et al.
+      (2019). A linear layer with one unit-norm weight vector per training
+      person gives the cosine of each embedding to each person; the cosine to
+      the segment's own person is replaced by ``cos(theta + margin)`` and the
+      cosines, times ``scale``, go through a softmax cross-entropy. The
+      person weights are dropped after training; only the embedding is kept.
+    - ``loss="triplet"``: the batch-hard triplet loss of Hermans, Beyer and
+      Leibe (2017) on cosine distances: for every segment of a batch, its
+      farthest segment of the same person and its nearest segment of another
+      person are mined in the batch, and
+      ``max(0, d(anchor, positive) - d(anchor, negative) + margin)`` is
+      minimised.
+
+    Segments are augmented afresh for every batch (amplitude, baseline wander,
+    noise, time warp by default: what changes from one session of a person
+    to the next), and standardised with one mean and standard deviation
+    learned in ``fit``. It is a transformer (:meth:`transform` gives the
+    embeddings) with the scoring methods of the Siamese regressor, so
+    :func:`~sklearn_ecg.metrics.verification_scores`,
+    :func:`~sklearn_ecg.metrics.recording_scores` and
+    :func:`~sklearn_ecg.metrics.identification_accuracy` take either.
+
+    TensorFlow is imported when the encoder is fitted, used or unpickled, never
+    when it is created; ``inference="numpy"`` embeds without it.
+
+    Parameters
+    ----------
+    loss : {"arcface", "triplet"}, default="arcface"
+        The training objective (see above).
+    margin : float, default=None
+        The loss's margin: an angle in radians for ``"arcface"`` (0.3 when
+        None), a cosine distance for ``"triplet"`` (0.2 when None).
+    scale : float, default=30.0
+        ArcFace's scale of the cosines (its inverse temperature); ignored by
+        the triplet loss.
+    encoder : {"auto", "dense", "conv"}, default="auto"
+        The encoder, as in :class:`SiameseSimilarityRegressor`: ``"conv"`` for
+        beat- or window-shaped segments, ``"dense"`` for feature vectors,
+        ``"auto"`` ``"conv"`` for 3-D ``X`` and segments of at least 32
+        samples. Either ends in a linear Dense layer of ``embedding_dim`` units.
+    embedding_dim : int, default=64
+        Size of the embedding.
+    conv_filters : tuple of int, default=(16, 32, 64)
+        Filters of each convolutional block.
+    kernel_size : int or tuple of int, default=(7, 5, 3)
+        Kernel size of each block's convolutions.
+    padding : {"same", "valid"}, default="same"
+        Padding of convolutions and pooling.
+    conv_dropout : float, default=0.1
+        Dropout after each pooled block but the last.
+    dense_units : tuple of int, default=(256, 128)
+        Units of the Dense ReLU layers of the dense encoder.
+    augmentations : str, sequence, dict or None, \
+            default=("scale", "baseline_wander", "noise", "time_warp")
+        Augmentations of the segments, drawn afresh for every batch, by name
+        (with parameters, as in :class:`ContrastiveEncoder`); ``None`` trains on
+        the segments as given.
+    learning_rate : float, default=0.001
+        Adam's learning rate.
+    epochs : int, default=30
+        Maximum number of epochs (per call of ``fit``).
+    batch_size : int, default=128
+        Segments per gradient step; the triplet loss mines its positives and
+        negatives among them, so a batch should hold several segments of each
+        of many persons.
+    validation_fraction : float, default=0.1
+        Share of the training segments held out (stratified by person) to
+        decide early stopping.
+    early_stopping : bool, default=True
+        Stop when the validation loss has not improved for ``patience`` epochs
+        and restore the weights of the best epoch.
+    patience : int, default=5
+        Epochs without improvement before stopping.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next call of ``fit``
+        (the same persons).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling, augmentations and the
+        validation split. The seeding is undone after ``fit``.
+    verbose : int, default=0
+        Keras's progress output.
+    inference : {"keras", "numpy"}, default="keras"
+        How the fitted encoder computes embeddings: ``"numpy"`` never imports
+        TensorFlow (see :class:`HeartbeatCNNClassifier`).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_persons,)
+        The training persons.
+    n_features_in_ : int
+        Columns of ``X`` (samples per segment for 3-D input).
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Column names, when ``X`` was a DataFrame of string names.
+    segment_shape_ : tuple of int
+        ``(n_samples, n_leads)`` of one segment.
+    encoder_ : str
+        The encoder used (``"auto"`` resolved).
+    mean_, scale_ : float
+        The standardisation learned in ``fit``.
+    model_ : keras.Model
+        The network as trained (with the ArcFace person weights); its
+        ``"encoder"`` part embeds.
+    history_ : dict of list
+        Loss per epoch (``loss``, ``val_loss``), over all calls of ``fit``.
+    n_epochs_ : int
+        Epochs trained so far.
+
+    See Also
+    --------
+    SiameseSimilarityRegressor : A similarity score learned from pairs.
+    ContrastiveEncoder : Embeddings learned without labels.
+    sklearn_ecg.metrics.verification_scores : Same-person scores of recordings.
+
+    Notes
+    -----
+    Deng J, Guo J, Xue N, Zafeiriou S. ArcFace: Additive angular margin loss for
+    deep face recognition. CVPR (2019).
+    Hermans A, Beyer L, Leibe B. In defense of the triplet loss for person
+    re-identification. arXiv:1703.07737 (2017).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_ecg.neural import MetricEncoder
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.linspace(0, 1, 64)
+    >>> persons = np.repeat(np.arange(6), 10)
+    >>> X = np.vstack([np.exp(-((t - 0.3 - 0.05 * p) ** 2) / 0.002) for p in persons])
+    >>> X += rng.normal(scale=0.05, size=X.shape)
+    >>> enc = MetricEncoder(conv_filters=(8,), kernel_size=5, embedding_dim=4, epochs=3,
+    ...                     batch_size=20, random_state=0).fit(X, persons)
+    >>> enc.transform(X).shape
+    (60, 4)
+    >>> enc.score_pairs(X[:2], X[:3]).shape
+    (2, 3)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseKerasEstimator._parameter_constraints,
+        **BaseKerasEstimator._early_stopping_constraints,
+        "loss": [StrOptions({"arcface", "triplet"})],
+        "margin": [Interval(Real, 0, None, closed="neither"), None],
+        "scale": [Interval(Real, 0, None, closed="neither")],
+        "encoder": [StrOptions({"auto", "dense", "conv"})],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "conv_filters": ["array-like"],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "padding": [StrOptions({"valid", "same"})],
+        "conv_dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_units": ["array-like"],
+        "augmentations": [str, list, tuple, dict, None],
+        # A batch of one segment has neither positive nor negative.
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+    }
+    _X_axes = "segments, samples[, leads]"
+
+    def __init__(
+        self,
+        loss="arcface",
+        margin=None,
+        scale=30.0,
+        encoder="auto",
+        embedding_dim=64,
+        conv_filters=(16, 32, 64),
+        kernel_size=(7, 5, 3),
+        padding="same",
+        conv_dropout=0.1,
+        dense_units=(256, 128),
+        augmentations=("scale", "baseline_wander", "noise", "time_warp"),
+        learning_rate=0.001,
+        epochs=30,
+        batch_size=128,
+        validation_fraction=0.1,
+        early_stopping=True,
+        patience=5,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        inference="keras",
+    ):
+        self.loss = loss
+        self.margin = margin
+        self.scale = scale
+        self.encoder = encoder
+        self.embedding_dim = embedding_dim
+        self.conv_filters = conv_filters
+        self.kernel_size = kernel_size
+        self.padding = padding
+        self.conv_dropout = conv_dropout
+        self.dense_units = dense_units
+        self.augmentations = augmentations
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.inference = inference
+
+    # -- checks -------------------------------------------------------------------
+
+    def _resolve_encoder(self, segment_shape):
+        units = tuple(self.dense_units)
+        if not all(isinstance(u, Integral) and u > 0 for u in units):
+            raise ValueError(f"dense_units must be a sequence of positive ints, got {self.dense_units!r}")
+        encoder = self.encoder
+        if encoder == "auto":
+            encoder = "conv" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
+        if encoder == "dense" and segment_shape[1] > 1:
+            raise ValueError(
+                "encoder='dense' takes 2-D X of feature vectors; 3-D X (multi-lead segments) "
+                "needs encoder='conv' or 'auto'"
+            )
+        if encoder == "conv":
+            check_conv_architecture(self.conv_filters, self.kernel_size, self.padding, segment_shape[0])
+        return encoder
+
+    def _margin(self):
+        return _DEFAULT_MARGIN[self.loss] if self.margin is None else float(self.margin)
+
+    def _segments(self, X):
+        """Validated segments as standardised float32 (n, samples, leads)."""
+        X = np.asarray(X, dtype="float32")
+        segments = X if X.ndim == 3 else X[:, :, None]
+        return ((segments - self.mean_) / self.scale_).astype("float32")
+
+    def _check_segments(self, X, name="X"):
+        check_is_fitted(self)
+        X = check_array(X, allow_nd=True, dtype="float32", input_name=name)
+        shape = X.shape[1:] if X.ndim == 3 else (X.shape[1], 1)
+        if tuple(shape) != self.segment_shape_:
+            raise ValueError(
+                f"{name} has segments of shape {tuple(shape)}, but {type(self).__name__} was "
+                f"fitted on segments of shape {self.segment_shape_}"
+            )
+        return self._segments(X)
+
+    # -- model --------------------------------------------------------------------
+
+    def _build_keras_model(self):
+        keras = import_keras()
+        layers = keras.layers
+        shape = self.segment_shape_
+        if self.encoder_ == "conv":
+            encoder = build_conv_encoder(keras, shape, **conv_architecture(
+                self.conv_filters, self.kernel_size, self.padding, self.conv_dropout, shape[0]))
+        else:
+            encoder = build_dense_encoder(keras, shape, self.dense_units)
+        encoder.add(layers.Dense(self.embedding_dim, name="embedding"))
+        segment = keras.Input(shape=shape, name="segment")
+        embedding = layers.UnitNormalization(name="unit_embedding")(encoder(segment))
+        if self.loss == "arcface":
+            # Cosines to each training person: unit embeddings times unit-norm columns.
+            output = layers.Dense(
+                len(self.classes_), use_bias=False, name="persons",
+                kernel_constraint=keras.constraints.UnitNorm(axis=0),
+            )(embedding)
+            loss = arcface_loss(keras, len(self.classes_), self._margin(), self.scale)
+        else:
+            output = embedding
+            loss = batch_hard_triplet_loss(keras, self._margin())
+        model = keras.Model(segment, output, name="metric_encoder")
+        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=loss)
+        return model
+
+    @property
+    def _n_features_out(self):
+        return self.embedding_dim
+
+    # -- estimator API --------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the encoder on segments labelled with their person.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
+            Segments (median beats, windows), of several segments per person.
+        y : array-like of shape (n_segments,)
+            The person of each segment (any labels); at least two persons.
+
+        Returns
+        -------
+        self : object
+            The fitted encoder.
+        """
+        X, y, refit = self._start_fit(X, y)
+        check_classification_targets(y)
+        segment_shape = (int(X.shape[1]), int(X.shape[2]) if X.ndim == 3 else 1)
+        classes = np.unique(y)
+        if classes.size < 2:
+            raise ValueError(
+                f"y has {classes.size} class, one person; learning what tells persons apart "
+                "needs at least 2"
+            )
+        if refit:
+            if segment_shape != self.segment_shape_:
+                raise ValueError(
+                    f"warm_start: X has segments of shape {segment_shape}, but the fitted encoder "
+                    f"takes {self.segment_shape_}"
+                )
+            if not np.array_equal(classes, self.classes_):
+                raise ValueError("warm_start: y has other persons than the first fit")
+        encoder = self._resolve_encoder(segment_shape)
+        augmentations = None if self.augmentations is None else check_augmentations(self.augmentations)
+        if not refit:
+            self.classes_ = classes
+            self.segment_shape_ = segment_shape
+            self.encoder_ = encoder
+            std = float(np.std(X, dtype=np.float64))
+            self.mean_ = np.float32(np.mean(X, dtype=np.float64))
+            self.scale_ = np.float32(std if std > 0 else 1.0)
+        codes = LabelEncoder().fit(self.classes_).transform(y).astype("int32")
+        return self._fit_keras(self._segments(X), codes, stratify=codes,
+                               augmentations=augmentations)
+
+    def transform(self, X):
+        """Embed each segment on the unit sphere.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
+            Segments, shaped as in ``fit``.
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_segments, embedding_dim)
+            Unit-norm rows: their dot product is the cosine score.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
+        return self._embed(self._check_segments(X))
+
+    def embed(self, X):
+        """Embed each segment: :meth:`transform`, by the name the Siamese regressor uses.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments, n_samples) or (n_segments, n_samples, n_leads)
+            Segments, shaped as in ``fit``.
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_segments, embedding_dim)
+        """
+        return self.transform(X)
+
+    def _embed(self, segments):
+        raw = self._predict_network(segments, part="encoder").astype(np.float64)
+        return _unit_rows(raw)
+
+    def score_pairs(self, X, Y=None):
+        """Cosine similarity of the embeddings of every segment of ``X`` with every one of ``Y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_segments_X, n_samples) or (n_segments_X, n_samples, n_leads)
+            Segments, e.g. queries.
+        Y : array-like of shape (n_segments_Y, ...), default=None
+            Segments, e.g. a gallery; ``None`` scores ``X`` against itself.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_segments_X, n_segments_Y)
+            In [-1, 1]; higher means more alike.
+        """
+        a = self._embed(self._check_segments(X))
+        b = a if Y is None else self._embed(self._check_segments(Y, "Y"))
+        return a @ b.T
+
+    def score_embeddings(self, A, B=None):
+        """Cosine similarity of every embedding of ``A`` with every embedding of ``B``.
+
+        Embeddings are scaled to unit norm first, so that a mean embedding (of
+        the segments of a recording, say, as
+        :func:`~sklearn_ecg.metrics.recording_scores` builds with
+        ``fusion="embedding"``) is scored like a single one.
+
+        Parameters
+        ----------
+        A : array-like of shape (n_A, embedding_dim)
+            Embeddings, e.g. from :meth:`embed`.
+        B : array-like of shape (n_B, embedding_dim), default=None
+            Embeddings; ``None`` scores ``A`` against itself.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_A, n_B)
+        """
+        check_is_fitted(self)
+        a = check_array(A, dtype=np.float64, input_name="A")
+        b = a if B is None else check_array(B, dtype=np.float64, input_name="B")
+        for name, emb in (("A", a), ("B", b)):
+            if emb.shape[1] != self.embedding_dim:
+                raise ValueError(
+                    f"{name} has embeddings of {emb.shape[1]} dimensions, but "
+                    f"{type(self).__name__} embeds in {self.embedding_dim} (embedding_dim); "
+                    "pass the output of embed()."
+                )
+        return _unit_rows(a) @ _unit_rows(b).T
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+
+def _unit_rows(X):
+    norm = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norm > 0, norm, 1.0)
