@@ -6,7 +6,7 @@ warm_start) is in test_keras_common.py.
 
 import numpy as np
 import pytest
-from _shared import SET_OUTPUT_CHECKS, TINY_CNN
+from _shared import SET_OUTPUT_CHECKS, TINY_CNN, TINY_METRIC, TINY_SIAMESE
 from _shared import TINY_CONTRASTIVE as TINY
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
@@ -16,7 +16,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ecg import BeatNormalizer, PairGroupKFold, RPeakSegmenter
 from sklearn_ecg.datasets import load_mitdb_sample
-from sklearn_ecg.neural import ContrastiveEncoder, HeartbeatCNNClassifier, PretrainedEncoder
+from sklearn_ecg.neural import (
+    ContrastiveEncoder,
+    HeartbeatCNNClassifier,
+    MetricEncoder,
+    PretrainedEncoder,
+    SiameseSimilarityRegressor,
+)
 from sklearn_ecg.neural._augment import AUGMENTATIONS, augment, check_augmentations
 
 # No check is expected to fail. The classifier's one expected failure (sample
@@ -159,6 +165,34 @@ def test_pretraining_learns_and_initialises_the_classifier(beats):
     with pytest.raises(ValueError, match="set the same conv_filters"):
         HeartbeatCNNClassifier(pretrained=encoder, conv_filters=(4,), kernel_size=3,
                                padding="same").fit(X, y)
+
+
+def test_pretrained_encoder_initialises_the_siamese_and_metric_encoders(beats, ecgid_segments,
+                                                                        ecgid_pairs):
+    enc = ContrastiveEncoder(epochs=1, random_state=0, **TINY).fit(beats[0])  # 96-sample beats
+    encoder = enc.export_encoder()
+    X_pairs, y_pairs, _ = ecgid_pairs  # 64-sample segments: the length may differ
+    # A learning rate of 1e-9 leaves the weights where they started.
+    still = dict(epochs=1, learning_rate=1e-9, random_state=0)
+    siamese = SiameseSimilarityRegressor(pretrained=enc, **{**TINY_SIAMESE, **still}).fit(X_pairs, y_pairs)
+    metric = MetricEncoder(pretrained=encoder, **{**TINY_METRIC, **still}).fit(
+        ecgid_segments.X, ecgid_segments.groups)
+    for model in (siamese, metric):
+        weights = model.model_.get_layer("encoder").get_weights()
+        assert len(weights) == len(encoder.weights) + 2  # the conv blocks, then the embedding
+        for a, b in zip(encoder.weights, weights):
+            np.testing.assert_allclose(a, b, atol=1e-6)
+    fresh = MetricEncoder(**{**TINY_METRIC, **still}).fit(ecgid_segments.X, ecgid_segments.groups)
+    assert not np.allclose(encoder.weights[0], fresh.model_.get_layer("encoder").get_weights()[0])
+    with pytest.raises(ValueError, match="set the same conv_filters"):
+        MetricEncoder(pretrained=encoder, **{**TINY_METRIC, "conv_filters": (4,)}).fit(
+            ecgid_segments.X, ecgid_segments.groups)
+    with pytest.raises(ValueError, match="encoder resolves to 'dense'"):
+        SiameseSimilarityRegressor(pretrained=encoder, encoder="dense", **TINY_SIAMESE).fit(
+            X_pairs, y_pairs)
+    with pytest.raises(ValueError, match="give it as many leads"):
+        MetricEncoder(pretrained=encoder, **TINY_METRIC).fit(
+            np.stack([ecgid_segments.X] * 2, axis=-1), ecgid_segments.groups)
 
 
 @pytest.mark.parametrize("encoder", ["cnn_lstm", "cnn_transformer"])

@@ -349,3 +349,115 @@ class PretrainedEncoder:
     def __repr__(self):
         return (f"PretrainedEncoder(source={self.source!r}, input_shape={self.input_shape}, "
                 f"{self.architecture})")
+
+
+def resolve_pretrained(source):
+    """The :class:`PretrainedEncoder` of a ``pretrained`` parameter (None stays None).
+
+    ``source`` is None, a PretrainedEncoder, or a fitted estimator with
+    ``export_encoder()``; the errors name the parameter.
+    """
+    from sklearn.exceptions import NotFittedError
+
+    if source is None or isinstance(source, PretrainedEncoder):
+        return source
+    if hasattr(source, "export_encoder"):
+        try:
+            return source.export_encoder()
+        except NotFittedError as exc:
+            raise ValueError(
+                "pretrained must be fitted; inside GridSearchCV (which clones "
+                "its parameters) pass pretrained=fitted.export_encoder() instead"
+            ) from exc
+    raise ValueError(
+        "pretrained must be None, a PretrainedEncoder or a fitted estimator with "
+        f"export_encoder(), got {type(source).__name__}"
+    )
+
+
+def check_pretrained(pretrained, architecture, input_shape, what, *, same_length=True):
+    """Check that ``pretrained`` (or None) fits an encoder of ``architecture`` on ``input_shape``.
+
+    The convolutions' sizes and padding must be equal, and so must the leads;
+    with ``same_length`` the samples per segment too (the classifier's dense
+    head sees them; an encoder ending in a global pooling does not).
+    """
+    if pretrained is None:
+        return
+    mine = {k: architecture[k] for k in ("conv_filters", "kernel_size", "padding")}
+    theirs = {k: tuple(v) if isinstance(v, (list, tuple)) else v
+              for k, v in pretrained.architecture.items() if k in mine}
+    if mine != theirs:
+        raise ValueError(
+            f"pretrained encoder ({pretrained.source}) has architecture {theirs}, but this "
+            f"{what} has {mine}; set the same conv_filters, kernel_size and padding"
+        )
+    theirs_shape, shape = tuple(pretrained.input_shape), tuple(input_shape)
+    if (theirs_shape if same_length else theirs_shape[1:]) != (shape if same_length else shape[1:]):
+        raise ValueError(
+            f"pretrained encoder was trained on segments of shape {theirs_shape}, but X has "
+            f"segments of shape {shape}; "
+            + ("resample them to match" if same_length else "give it as many leads")
+        )
+
+
+def check_encoder_pretrained(estimator, encoder, segment_shape):
+    """Check an embedding estimator's ``pretrained`` against its resolved ``encoder``."""
+    pretrained = resolve_pretrained(estimator.pretrained)
+    if pretrained is None:
+        return
+    if encoder != "conv":
+        raise ValueError(
+            f"pretrained initialises a convolutional encoder, but encoder resolves to {encoder!r}; "
+            "set encoder='conv'"
+        )
+    check_pretrained(pretrained, conv_architecture(
+        estimator.conv_filters, estimator.kernel_size, estimator.padding, estimator.conv_dropout,
+        segment_shape[0]), segment_shape, type(estimator).__name__, same_length=False)
+
+
+def build_pair_encoder(keras, estimator, shape):
+    """The encoder of a Siamese or metric estimator: conv or dense, then a linear embedding.
+
+    Reads the estimator's ``encoder_``, sizes, ``embedding_dim`` and
+    ``pretrained`` (whose weights initialise the convolutional blocks).
+    """
+    if estimator.encoder_ == "conv":
+        encoder = build_conv_encoder(keras, shape, **conv_architecture(
+            estimator.conv_filters, estimator.kernel_size, estimator.padding,
+            estimator.conv_dropout, shape[0]))
+        pretrained = resolve_pretrained(estimator.pretrained)
+        if pretrained is not None:
+            encoder.set_weights(pretrained.weights)
+    else:
+        encoder = build_dense_encoder(keras, shape, estimator.dense_units)
+    encoder.add(keras.layers.Dense(estimator.embedding_dim, name="embedding"))
+    return encoder
+
+
+#: Below this many samples per segment, ``encoder="auto"`` picks the dense encoder.
+_CONV_MIN_LENGTH = 32
+
+
+def resolve_pair_encoder(estimator, segment_shape):
+    """The encoder (``"conv"`` or ``"dense"``) of a Siamese or metric estimator, checked.
+
+    ``"auto"`` is ``"conv"`` for multi-lead segments and for segments of at
+    least 32 samples; the sizes and ``pretrained`` are checked against it.
+    """
+    units = tuple(estimator.dense_units)
+    if not all(isinstance(u, Integral) and u > 0 for u in units):
+        raise ValueError(f"dense_units must be a sequence of positive ints, got {estimator.dense_units!r}")
+    encoder = estimator.encoder
+    if encoder == "auto":
+        encoder = "conv" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
+    if encoder == "dense" and segment_shape[1] > 1:
+        raise ValueError(
+            "encoder='dense' takes 2-D X of feature vectors; 3-D X (multi-lead segments) "
+            "needs encoder='conv' or 'auto'"
+        )
+    if encoder == "conv":
+        check_conv_architecture(estimator.conv_filters, estimator.kernel_size, estimator.padding,
+                                segment_shape[0])
+    check_encoder_pretrained(estimator, encoder, segment_shape)
+    return encoder

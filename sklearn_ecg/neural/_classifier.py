@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -18,7 +17,9 @@ from ._architectures import (
     PretrainedEncoder,
     build_classifier,
     build_conv_encoder,
+    check_pretrained,
     conv_architecture,
+    resolve_pretrained,
 )
 from ._augment import check_augmentations
 from ._keras import BaseKerasEstimator, draw_seed, import_keras
@@ -312,21 +313,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
     # -- model ------------------------------------------------------------------
 
     def _pretrained_encoder(self):
-        source = self.pretrained
-        if source is None or isinstance(source, PretrainedEncoder):
-            return source
-        if hasattr(source, "export_encoder"):
-            try:
-                return source.export_encoder()
-            except NotFittedError as exc:
-                raise ValueError(
-                    "pretrained must be fitted; inside GridSearchCV (which clones "
-                    "its parameters) pass pretrained=fitted.export_encoder() instead"
-                ) from exc
-        raise ValueError(
-            "pretrained must be None, a PretrainedEncoder or a fitted estimator with "
-            f"export_encoder(), got {type(source).__name__}"
-        )
+        return resolve_pretrained(self.pretrained)
 
     def _architecture(self, beat_shape=None):
         beat_shape = self.beat_shape_ if beat_shape is None else beat_shape
@@ -349,23 +336,8 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         )
 
     def _check_pretrained(self, beat_shape):
-        pretrained = self._pretrained_encoder()
-        if pretrained is None:
-            return
-        arch = self._architecture(beat_shape)
-        mine = {k: arch[k] for k in ("conv_filters", "kernel_size", "padding")}
-        theirs = {k: tuple(v) if isinstance(v, (list, tuple)) else v
-                  for k, v in pretrained.architecture.items() if k in mine}
-        if mine != theirs:
-            raise ValueError(
-                f"pretrained encoder ({pretrained.source}) has architecture {theirs}, but this "
-                f"classifier has {mine}; set the same conv_filters, kernel_size and padding"
-            )
-        if tuple(pretrained.input_shape) != tuple(beat_shape):
-            raise ValueError(
-                f"pretrained encoder was trained on beats of shape {pretrained.input_shape}, "
-                f"but X has beats of shape {beat_shape}; resample the beats to match"
-            )
+        check_pretrained(self._pretrained_encoder(), self._architecture(beat_shape), beat_shape,
+                         "classifier")
 
     def export_encoder(self):
         """The trained convolutional encoder, to initialise another estimator.

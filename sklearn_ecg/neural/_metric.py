@@ -12,16 +12,12 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ._architectures import (
     arcface_loss,
     batch_hard_triplet_loss,
-    build_conv_encoder,
-    build_dense_encoder,
-    check_conv_architecture,
-    conv_architecture,
+    build_pair_encoder,
+    resolve_pair_encoder,
 )
 from ._augment import check_augmentations
 from ._keras import BaseKerasEstimator, import_keras
 
-#: Below this many samples per segment, ``encoder="auto"`` picks the dense encoder.
-_CONV_MIN_LENGTH = 32
 #: The margin of each loss when ``margin=None``: an angle (radians) for ArcFace, a
 #: cosine distance for the triplet loss.
 _DEFAULT_MARGIN = {"arcface": 0.3, "triplet": 0.2}
@@ -89,6 +85,14 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         Dropout after each pooled block but the last.
     dense_units : tuple of int, default=(256, 128)
         Units of the Dense ReLU layers of the dense encoder.
+    pretrained : PretrainedEncoder or fitted estimator, default=None
+        Initialise the convolutional encoder (``encoder="conv"``) from another
+        fitted estimator's, such as a
+        :class:`~sklearn_ecg.neural.ContrastiveEncoder` pretrained without
+        labels (or its ``export_encoder()``, which survives ``clone``); the
+        embedding layer and the person weights start afresh, and all layers are
+        trained. ``conv_filters``, ``kernel_size``, ``padding`` and the leads
+        must match the encoder's; the segments may be of another length.
     augmentations : str, sequence, dict or None, \
             default=("scale", "baseline_wander", "noise", "time_warp")
         Augmentations of the segments, drawn afresh for every batch, by name
@@ -188,6 +192,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         "conv_dropout": [Interval(Real, 0, 1, closed="left")],
         "dense_units": ["array-like"],
         "augmentations": [str, list, tuple, dict, None],
+        "pretrained": "no_validation",
         # A batch of one segment has neither positive nor negative.
         "batch_size": [Interval(Integral, 2, None, closed="left")],
     }
@@ -206,6 +211,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         conv_dropout=0.1,
         dense_units=(256, 128),
         augmentations=("scale", "baseline_wander", "noise", "time_warp"),
+        pretrained=None,
         learning_rate=0.001,
         epochs=30,
         batch_size=128,
@@ -228,6 +234,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         self.conv_dropout = conv_dropout
         self.dense_units = dense_units
         self.augmentations = augmentations
+        self.pretrained = pretrained
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -240,22 +247,6 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         self.inference = inference
 
     # -- checks -------------------------------------------------------------------
-
-    def _resolve_encoder(self, segment_shape):
-        units = tuple(self.dense_units)
-        if not all(isinstance(u, Integral) and u > 0 for u in units):
-            raise ValueError(f"dense_units must be a sequence of positive ints, got {self.dense_units!r}")
-        encoder = self.encoder
-        if encoder == "auto":
-            encoder = "conv" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
-        if encoder == "dense" and segment_shape[1] > 1:
-            raise ValueError(
-                "encoder='dense' takes 2-D X of feature vectors; 3-D X (multi-lead segments) "
-                "needs encoder='conv' or 'auto'"
-            )
-        if encoder == "conv":
-            check_conv_architecture(self.conv_filters, self.kernel_size, self.padding, segment_shape[0])
-        return encoder
 
     def _margin(self):
         return _DEFAULT_MARGIN[self.loss] if self.margin is None else float(self.margin)
@@ -283,12 +274,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         keras = import_keras()
         layers = keras.layers
         shape = self.segment_shape_
-        if self.encoder_ == "conv":
-            encoder = build_conv_encoder(keras, shape, **conv_architecture(
-                self.conv_filters, self.kernel_size, self.padding, self.conv_dropout, shape[0]))
-        else:
-            encoder = build_dense_encoder(keras, shape, self.dense_units)
-        encoder.add(layers.Dense(self.embedding_dim, name="embedding"))
+        encoder = build_pair_encoder(keras, self, shape)
         segment = keras.Input(shape=shape, name="segment")
         embedding = layers.UnitNormalization(name="unit_embedding")(encoder(segment))
         if self.loss == "arcface":
@@ -344,7 +330,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
                 )
             if not np.array_equal(classes, self.classes_):
                 raise ValueError("warm_start: y has other persons than the first fit")
-        encoder = self._resolve_encoder(segment_shape)
+        encoder = resolve_pair_encoder(self, segment_shape)
         augmentations = None if self.augmentations is None else check_augmentations(self.augmentations)
         if not refit:
             self.classes_ = classes

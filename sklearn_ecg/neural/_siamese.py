@@ -13,17 +13,13 @@ from sklearn.utils.validation import (
 )
 
 from ._architectures import (
-    build_conv_encoder,
-    build_dense_encoder,
+    build_pair_encoder,
     build_siamese_head,
-    check_conv_architecture,
-    conv_architecture,
+    resolve_pair_encoder,
     siamese_loss,
 )
 from ._keras import BaseKerasEstimator, import_keras
 
-#: Below this many samples per segment, ``encoder="auto"`` picks the dense encoder.
-_CONV_MIN_LENGTH = 32
 _METRICS = {
     "mse": "mean_squared_error",
     "mae": "mean_absolute_error",
@@ -105,6 +101,14 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
     metrics : list of {"mse", "mae", "mape", "cosine_similarity"} or None, default=None
         The original's metrics, computed every epoch on training (and
         validation) data and recorded in ``history_``.
+    pretrained : PretrainedEncoder or fitted estimator, default=None
+        Initialise the convolutional encoder (``encoder="conv"``) from another
+        fitted estimator's, such as a
+        :class:`~sklearn_ecg.neural.ContrastiveEncoder` pretrained without
+        labels (or its ``export_encoder()``, which survives ``clone``); the
+        embedding layer and the head start afresh, and all layers are
+        trained. ``conv_filters``, ``kernel_size``, ``padding`` and the leads
+        must match the encoder's; the segments may be of another length.
     standardize : bool, default=True
         Standardise segments with statistics learned in ``fit`` from both
         halves of every pair (so that left and right are scaled alike): one
@@ -217,6 +221,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         "bound_output": ["boolean"],
         "metrics": [list, tuple, None],
         "standardize": ["boolean"],
+        "pretrained": "no_validation",
     }
     _X_axes = "pairs, 2 * samples[, leads]"
 
@@ -237,6 +242,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         bound_output=True,
         metrics=None,
         standardize=True,
+        pretrained=None,
         learning_rate=0.001,
         epochs=30,
         batch_size=128,
@@ -263,6 +269,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         self.bound_output = bound_output
         self.metrics = metrics
         self.standardize = standardize
+        self.pretrained = pretrained
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -290,20 +297,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         for name in self.metrics or ():
             if name not in _METRICS:
                 raise ValueError(f"metrics must be names among {sorted(_METRICS)}, got {name!r}")
-        units = tuple(self.dense_units)
-        if not all(isinstance(u, Integral) and u > 0 for u in units):
-            raise ValueError(f"dense_units must be a sequence of positive ints, got {self.dense_units!r}")
-        encoder = self.encoder
-        if encoder == "auto":
-            encoder = "conv" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
-        if encoder == "dense" and segment_shape[1] > 1:
-            raise ValueError(
-                "encoder='dense' takes 2-D X of feature vectors; 3-D X (pairs of multi-lead "
-                "segments) needs encoder='conv' or 'auto'"
-            )
-        if encoder == "conv":
-            check_conv_architecture(self.conv_filters, self.kernel_size, self.padding, segment_shape[0])
-        return encoder
+        return resolve_pair_encoder(self, segment_shape)
 
     def _split_pairs(self, X):
         """Validated pair rows -> (left, right), each (n, d, n_leads), standardised."""
@@ -338,13 +332,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
     def _build_keras_model(self):
         keras = import_keras()
         shape = self.segment_shape_
-        if self.encoder_ == "conv":
-            encoder = build_conv_encoder(keras, shape, **conv_architecture(
-                self.conv_filters, self.kernel_size, self.padding, self.conv_dropout, shape[0]))
-        else:
-            encoder = build_dense_encoder(keras, shape, self.dense_units)
-        encoder.add(keras.layers.Dense(self.embedding_dim, name="embedding"))
-
+        encoder = build_pair_encoder(keras, self, shape)
         head = build_siamese_head(keras, self.embedding_dim, self.path_units, self.merge_units,
                                   self.dropout, self.bound_output)
         left = keras.Input(shape=shape, name="left")
