@@ -119,10 +119,14 @@ def test_demo_prints_similarity_auc_and_eer(demo):
     similarity = result.similarity
     for name in ("Pearson r (no learning)", "Siamese network"):
         assert 0 <= similarity.auc[name] <= 1 and 0 <= similarity.eer[name] <= 1
+        assert 0 <= similarity.recording_auc[name] <= 1 and 0 <= similarity.recording_eer[name] <= 1
     assert 0 < similarity.n_same < similarity.n_pairs
+    # Recording-level verification: fewer pairs than windows, both kinds present.
+    assert 0 < similarity.n_recording_same < similarity.n_recording_pairs < similarity.n_pairs
     assert any(re.search(r"EER \d+\.\d% \(Siamese network\), \d+\.\d% \(Pearson r\)", line)
                for line in result.summary)
-    assert "ROC AUC  EER (%)" in out
+    assert "ROC AUC  EER (%)  ROC AUC  EER (%)" in out
+    assert any(re.search(r"recordings: \d+\.\d% and \d+\.\d%", line) for line in result.summary)
 
 
 @pytest.mark.slow

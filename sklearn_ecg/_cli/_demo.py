@@ -417,14 +417,21 @@ def _demo_similarity(demo):
         "Pearson r (no learning)": np.corrcoef(X[test]),
         "Siamese network": model.score_pairs(X[test]),
     }
-    scores = {}
+    scores, recording = {}, {}
     for name, matrix in matrices.items():
         same, scores[name] = verification_scores(
             "precomputed", matrix, seg.groups[test], seg.record[test], level="segment")
+        # Recordings, as a user compares them: the scores of all their windows averaged.
+        same_rec, recording[name] = verification_scores(
+            "precomputed", matrix, seg.groups[test], seg.record[test], level="recording")
     sim.update(n_pairs=int(same.size), n_same=int(same.sum()),
                n_test_persons=len(set(seg.groups[test].tolist())),
                auc={name: float(roc_auc_score(same, s)) for name, s in scores.items()},
-               eer={name: float(equal_error_rate(same, s)) for name, s in scores.items()})
+               eer={name: float(equal_error_rate(same, s)) for name, s in scores.items()},
+               n_recording_pairs=int(same_rec.size), n_recording_same=int(same_rec.sum()),
+               recording_auc={name: float(roc_auc_score(same_rec, s)) for name, s in recording.items()},
+               recording_eer={name: float(equal_error_rate(same_rec, s))
+                              for name, s in recording.items()})
     demo.tell(fmt.similarity_lines(sim))
     demo.result.summary.append(fmt.similarity_summary(sim))
     if demo.plt is None:

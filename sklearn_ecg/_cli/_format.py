@@ -260,17 +260,23 @@ def similarity_model_line(sim):
 
 
 def similarity_lines(sim):
-    """The ROC AUC and EER of each score on pairs of unseen persons."""
+    """The ROC AUC and EER of each score on pairs of unseen persons, windows and recordings."""
     return [
-        f"{sim.n_pairs} pairs of windows of {sim.n_test_persons} unseen persons "
-        f"from different recordings, {sim.n_same} of the same person:",
-        f"{'score':<24}  ROC AUC  EER (%)",
-    ] + [f"{name:<24}  {sim.auc[name]:7.3f}  {100 * sim.eer[name]:7.1f}" for name in sim.auc]
+        f"{sim.n_pairs} pairs of windows of {sim.n_test_persons} unseen persons from different "
+        f"recordings ({sim.n_same} of the same person);",
+        f"{sim.n_recording_pairs} pairs of their recordings ({sim.n_recording_same} of the same "
+        "person), each recording's windows fused (their scores averaged):",
+        f"{'':<24}  {'windows':^16}  {'recordings':^16}",
+        f"{'score':<24}  ROC AUC  EER (%)  ROC AUC  EER (%)",
+    ] + [f"{name:<24}  {sim.auc[name]:7.3f}  {100 * sim.eer[name]:7.1f}  "
+         f"{sim.recording_auc[name]:7.3f}  {100 * sim.recording_eer[name]:7.1f}" for name in sim.auc]
 
 
 def similarity_summary(sim):
     return (f"same person or not, unseen persons: EER {100 * sim.eer['Siamese network']:.1f}% "
-            f"(Siamese network), {100 * sim.eer['Pearson r (no learning)']:.1f}% (Pearson r)")
+            f"(Siamese network), {100 * sim.eer['Pearson r (no learning)']:.1f}% (Pearson r); "
+            f"recordings: {100 * sim.recording_eer['Siamese network']:.1f}% and "
+            f"{100 * sim.recording_eer['Pearson r (no learning)']:.1f}%")
 
 
 def files_lines(output, files):
