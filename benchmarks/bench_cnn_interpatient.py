@@ -28,7 +28,8 @@ a t-based 95 % interval, and paired differences over patients.
 technique removed at a time. ``--versus-hgb`` runs 5 patient-grouped folds of
 the gradient boosting and of CNN variants that might close the per-patient gap
 to it (longer training, no patient hold-out, every classical feature as an
-extra input, the CNN's and the boosting's probabilities averaged), scored per
+extra input, each lead minus its patient's median beat as two more leads,
+three seeds averaged, the CNN's and the boosting's probabilities averaged), scored per
 patient on the beats after each record's first 5 minutes, paired against the
 boosting.
 
@@ -291,15 +292,44 @@ VERSUS_HGB = {
     "CNN, no patient hold-out (8 epochs, all training patients)":
         ("X_cnn", dict(epochs=8, validation_fraction=0.0)),
     "CNN, every classical feature as extra input (8 epochs)": ("X_cnn_all", dict(epochs=8)),
+    "CNN, each lead minus its patient's median beat as two more leads (8 epochs)":
+        ("X_cnn_diff", dict(epochs=8, n_leads=4)),
+    "CNN, three seeds' probabilities averaged (8 epochs each)": ("X_cnn", dict(epochs=8, seeds=3)),
 }
+
+
+class SeedAverage:
+    """Networks of several seeds, their probabilities averaged (a deep ensemble)."""
+
+    def __init__(self, make, seeds):
+        self.make, self.seeds = make, seeds
+
+    def fit(self, X, y, groups=None):
+        self.models_ = [self.make(seed).fit(X, y, groups=groups) for seed in self.seeds]
+        self.classes_ = self.models_[0].classes_
+        return self
+
+    def predict_proba(self, X):
+        return np.mean([m.predict_proba(X) for m in self.models_], axis=0)
+
+
+def minus_patient_template(flat, groups):
+    """Each beat minus the median beat of its patient, lead by lead (flat leads kept in order)."""
+    out = np.empty_like(flat)
+    for g in np.unique(groups):
+        rows = groups == g
+        out[rows] = flat[rows] - np.median(flat[rows], axis=0)
+    return out
 
 
 def versus_hgb(d, args):
     """The CNN's variants against gradient boosting, per patient, on the same folds."""
     y, groups = d["y"], d["groups"]
     n = len(y)
-    d = dict(d, X_cnn_all=np.hstack([d["flat"], d["X_hgb"]]).astype("float32"))
-    extra = {"X_cnn": d["n_extra"], "X_cnn_all": d["X_hgb"].shape[1]}
+    d = dict(d, X_cnn_all=np.hstack([d["flat"], d["X_hgb"]]).astype("float32"),
+             X_cnn_diff=np.hstack([d["flat"], minus_patient_template(d["flat"], groups),
+                                   d["rr"], d["rel"]]).astype("float32"))
+    extra = {"X_cnn": d["n_extra"], "X_cnn_all": d["X_hgb"].shape[1], "X_cnn_diff": d["n_extra"]}
     folds = list(PairGroupKFold(args.folds).split(np.zeros(n), y, groups))
     scored = ~d["adapt"]
     patients = sorted(set(groups))
@@ -318,12 +348,22 @@ def versus_hgb(d, args):
         print(f"  {name}: {seconds[name]:.0f} s", flush=True)
 
     run("HGB, new features", lambda k, tr: fit_hgb(d["X_hgb"][tr], y[tr], groups[tr], k)[0])
-    for name, (columns, change) in VERSUS_HGB.items():
+    variants = {n: v for n, v in VERSUS_HGB.items()
+                if not args.only or any(k.strip() in n for k in args.only.split(","))}
+    for name, (columns, change) in variants.items():
         change = dict(change)
         epochs = change.pop("epochs", None)
-        run(name, lambda k, tr, c=columns, e=epochs, ch=change: cnn_new(
-            d, k, e, **{"extra_features": extra[c], **ch}).fit(d[c][tr], y[tr], groups=groups[tr]))
-    for name in VERSUS_HGB:
+        n_seeds = change.pop("seeds", 1)
+
+        def fit(k, tr, c=columns, e=epochs, ch=change, n_seeds=n_seeds):
+            def make(seed):
+                return cnn_new(d, seed, e, **{"extra_features": extra[c], **ch})
+            # Fold k's first seed is k, as in the single-network rows (10 k + 10 i after).
+            model = make(k) if n_seeds == 1 else SeedAverage(make, [k + 10 * i for i in range(n_seeds)])
+            return model.fit(d[c][tr], y[tr], groups=groups[tr])
+
+        run(name, fit)
+    for name in variants:
         both = f"{name} + HGB, probabilities averaged"
         pred[both] = np.asarray(CLASSES)[(proba[name] + proba["HGB, new features"]).argmax(axis=1)]
         seconds[both] = seconds[name] + seconds["HGB, new features"]
@@ -354,6 +394,9 @@ def main(argv=None):
     parser.add_argument("--versus-hgb", action="store_true",
                         help="the CNN's variants against gradient boosting on patient-grouped folds")
     parser.add_argument("--folds", type=int, default=5, help="folds of --ablation and --versus-hgb")
+    parser.add_argument("--only", default=None,
+                        help="--versus-hgb: comma-separated substrings, only the CNN variants "
+                             "whose name has one (the boosting always runs)")
     parser.add_argument("--old-epochs", type=int, default=None,
                         help="cap on the epochs of the CNN with the old defaults (default: --epochs); "
                              "its published network trains 2.7 times slower than the new one")

@@ -10,7 +10,9 @@ In each fold the training beats are first thinned to at most
 is the fold's training pool, so that the run fits in minutes on two cores. Then:
 
 1. a :class:`~sklearn_ecg.neural.ContrastiveEncoder` is pretrained on the whole
-   pool *without labels*;
+   pool *without labels*, once for each kind of positives (``--positives``):
+   another augmentation of the beat (SimCLR) and the previous or next beat of
+   its record (CLOCS's temporal positives), each augmented;
 2. for each labelled fraction (1%, 10%, 100% of the pool, drawn stratified by
    class with at least one beat of every class the pool holds, nested so that
    the 1% are among the 10%), on the same labelled beats, side by side:
@@ -25,8 +27,11 @@ is the fold's training pool, so that the run fits in minutes on two cores. Then:
 
 Every model weighs classes inversely to their frequency. The score is the macro
 F1 over N, S, V and F (:func:`sklearn_ecg.metrics.aami_macro_f1`) on *all* beats
-of the fold's test patients; each figure is the mean over folds with a t-based
-95% confidence interval.
+of the fold's test patients; each figure is the mean over folds (of every seed,
+``--seeds``, the patients shuffled into folds by each) with a t-based 95%
+confidence interval, and the pretrained routes are also given as paired
+differences from their references (the linear probe from the logistic
+regression on raw beats, the fine-tuned CNN from the CNN from scratch).
 
 Usage::
 
@@ -52,6 +57,11 @@ from sklearn_ecg.neural import ContrastiveEncoder, HeartbeatCNNClassifier
 
 CLASSES = ("N", "S", "V", "F")
 MODELS = ("contrastive + LR", "raw beats + LR", "CNN from scratch", "CNN fine-tuned")
+#: The encoder has the classifier's default convolutions, so that it can initialise it.
+CNN_ARCHITECTURE = {k: HeartbeatCNNClassifier().get_params()[k]
+                    for k in ("conv_filters", "kernel_size", "padding")}
+#: The models that depend on the pretraining, one row per kind of positives.
+PRETRAINED = ("contrastive + LR", "CNN fine-tuned")
 
 
 def thin(train, records, max_per_record, rng):
@@ -120,6 +130,12 @@ def main(argv=None):
     parser.add_argument("--cnn-min-steps", type=int, default=10,
                         help="the CNNs' batches shrink (to 16 at least) for this many steps per epoch")
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--positives", nargs="+", default=["augment", "adjacent"],
+                        choices=["augment", "adjacent"],
+                        help="the encoder's positives, one pretraining each: another augmentation "
+                             "of the beat (SimCLR) or the next or previous beat of its record (CLOCS)")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="repetitions of the folds, the patients shuffled by each seed")
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--output", default=str(Path(__file__).parent / "results" / "contrastive_labels.txt"))
     args = parser.parse_args(argv)
@@ -137,78 +153,95 @@ def main(argv=None):
               f"CNNs up to {args.epochs} epochs with early stopping, batches of "
               f"min(256, max(16, n / {args.cnn_min_steps})) beats")
     print(header, flush=True)
-    models = [m for m in MODELS if m in args.models]
-    scores = {(name, f): [] for name in models for f in fractions}
-    seconds = {name: 0.0 for name in ("pretraining", *models)}
-    cv = PairGroupKFold(args.folds)
+    rows = []
+    for name in (m for m in MODELS if m in args.models):
+        rows += [f"{name} ({p})" for p in args.positives] if name in PRETRAINED else [name]
+    scores = {(row, f): [] for row in rows for f in fractions}
+    seconds = {name: 0.0 for name in (*(f"pretraining ({p})" for p in args.positives), *rows)}
     start_all = time.perf_counter()
-    for fold, (train, test) in enumerate(cv.split(data.X, data.y, data.groups)):
-        if args.max_folds is not None and fold >= args.max_folds:
-            break
-        rng = np.random.default_rng(fold)
-        pool = thin(train, records, args.max_beats_per_record, rng)
-        subsets = nested_fractions(data.y[pool], fractions, rng)
-        print(f"fold {fold + 1}: test patients {' '.join(sorted(set(data.groups[test])))} "
-              f"({len(test)} beats); pool {len(pool)} beats "
-              f"({counts(data.y[pool])})", flush=True)
-
-        start = time.perf_counter()
-        encoder = ContrastiveEncoder(
-            epochs=args.pretrain_epochs, temperature=args.temperature,
-            embedding_dim=args.embedding_dim or None, augmentations=augmentations,
-            batch_size=args.batch_size, random_state=fold,
-        ).fit(data.X[pool])  # no labels
-        Z_pool, Z_test = encoder.transform(data.X[pool]), encoder.transform(data.X[test])
-        seconds["pretraining"] += time.perf_counter() - start
-        print(f"   pretrained: loss {encoder.history_['loss'][0]:.3f} -> "
-              f"{encoder.history_['loss'][-1]:.3f} ({time.perf_counter() - start:.0f} s)", flush=True)
-        pretrained = encoder.export_encoder()
-
-        for fraction in fractions:
-            labelled = pool[subsets[fraction]]
-            y = data.y[labelled]
-            cnn = dict(epochs=args.epochs, patience=3, class_weight="balanced", random_state=fold,
-                       batch_size=cnn_batch_size(len(labelled), args.cnn_min_steps))
-            line = []
-            for name in models:
-                if name == "contrastive + LR":
-                    model, X_fit, X_test = logistic_regression(), Z_pool[subsets[fraction]], Z_test
-                elif name == "raw beats + LR":
-                    model, X_fit, X_test = logistic_regression(), data.X[labelled], data.X[test]
-                elif name == "CNN from scratch":
-                    model, X_fit, X_test = HeartbeatCNNClassifier(**cnn), data.X[labelled], data.X[test]
-                else:
-                    model = HeartbeatCNNClassifier(pretrained=pretrained, **cnn)
-                    X_fit, X_test = data.X[labelled], data.X[test]
+    split = 0
+    for seed in range(args.seeds):
+        cv = PairGroupKFold(args.folds, shuffle=args.seeds > 1, random_state=seed if args.seeds > 1 else None)
+        for fold, (train, test) in enumerate(cv.split(data.X, data.y, data.groups)):
+            if args.max_folds is not None and fold >= args.max_folds:
+                break
+            split_seed = fold + 100 * seed
+            rng = np.random.default_rng(split_seed)
+            pool = thin(train, records, args.max_beats_per_record, rng)
+            subsets = nested_fractions(data.y[pool], fractions, rng)
+            print(f"seed {seed} fold {fold + 1}: test patients {' '.join(sorted(set(data.groups[test])))} "
+                  f"({len(test)} beats); pool {len(pool)} beats ({counts(data.y[pool])})", flush=True)
+            embedded, pretrained = {}, {}
+            for positives in args.positives:
                 start = time.perf_counter()
-                model.fit(X_fit, y)
-                score = aami_macro_f1(data.y[test], model.predict(X_test), classes=CLASSES)
-                seconds[name] += time.perf_counter() - start
-                scores[name, fraction].append(score)
-                line.append(f"{name} {100 * score:.1f}")
-            print(f"   {100 * fraction:g}% labels ({len(labelled)} beats): " + ", ".join(line),
-                  flush=True)
+                metadata = {} if positives == "augment" else dict(
+                    record=records[pool], start=np.asarray(data.sample)[pool])
+                encoder = ContrastiveEncoder(
+                    epochs=args.pretrain_epochs, temperature=args.temperature,
+                    embedding_dim=args.embedding_dim or None, augmentations=augmentations,
+                    batch_size=args.batch_size, positives=positives, random_state=split_seed,
+                    **CNN_ARCHITECTURE,
+                ).fit(data.X[pool], **metadata)  # no labels
+                embedded[positives] = encoder.transform(data.X[pool]), encoder.transform(data.X[test])
+                pretrained[positives] = encoder.export_encoder()
+                seconds[f"pretraining ({positives})"] += time.perf_counter() - start
+                print(f"   pretrained ({positives}): loss {encoder.history_['loss'][0]:.3f} -> "
+                      f"{encoder.history_['loss'][-1]:.3f} ({time.perf_counter() - start:.0f} s)",
+                      flush=True)
+
+            for fraction in fractions:
+                labelled = pool[subsets[fraction]]
+                y = data.y[labelled]
+                cnn = dict(epochs=args.epochs, patience=3, class_weight="balanced",
+                           random_state=split_seed,
+                           batch_size=cnn_batch_size(len(labelled), args.cnn_min_steps))
+                line = []
+                for row in rows:
+                    name, _, positives = row.partition(" (")
+                    positives = positives.rstrip(")")
+                    if name == "contrastive + LR":
+                        Z_pool, Z_test = embedded[positives]
+                        model, X_fit, X_test = logistic_regression(), Z_pool[subsets[fraction]], Z_test
+                    elif name == "raw beats + LR":
+                        model, X_fit, X_test = logistic_regression(), data.X[labelled], data.X[test]
+                    elif name == "CNN from scratch":
+                        model = HeartbeatCNNClassifier(**cnn)
+                        X_fit, X_test = data.X[labelled], data.X[test]
+                    else:
+                        model = HeartbeatCNNClassifier(pretrained=pretrained[positives], **cnn)
+                        X_fit, X_test = data.X[labelled], data.X[test]
+                    start = time.perf_counter()
+                    model.fit(X_fit, y)
+                    score = aami_macro_f1(data.y[test], model.predict(X_test), classes=CLASSES)
+                    seconds[row] += time.perf_counter() - start
+                    scores[row, fraction].append(score)
+                    line.append(f"{row} {100 * score:.1f}")
+                print(f"   {100 * fraction:g}% labels ({len(labelled)} beats): " + ", ".join(line),
+                      flush=True)
+            split += 1
+    models = rows
 
     n_folds = len(scores[models[0], fractions[0]])
     given = sys.argv[1:] if argv is None else argv
     command = "python benchmarks/bench_contrastive_labels.py " + shlex.join(given)
     lines = [command.strip(), "", header, "",
-             f"macro-F1 (N, S, V, F) in %, mean ± 95% CI (t, {n_folds} folds)", ""]
+             f"macro-F1 (N, S, V, F) in %, mean ± 95% CI (t, {n_folds} folds of "
+             f"{args.seeds} seed(s))", ""]
     cells = ["model"] + [f"{100 * f:g}% labels" for f in fractions]
     lines.append("| " + " | ".join(cells) + " |")
     lines.append("|---" + "|---:" * len(fractions) + "|")
     for name in models:
         lines.append("| " + " | ".join([name] + [fmt(scores[name, f]) for f in fractions]) + " |")
     lines.append("")
-    if "CNN from scratch" in models:
-        lines.append("Per-fold differences from the CNN trained from scratch on the same labels, "
+    for reference, kind in (("raw beats + LR", "contrastive + LR"), ("CNN from scratch", "CNN fine-tuned")):
+        if reference not in models:
+            continue
+        lines.append(f"Paired differences from {reference} on the same labels and folds, "
                      "in points, mean ± 95% CI:")
-        for name in ("contrastive + LR", "CNN fine-tuned"):
-            if name in models:
-                diffs = [fmt(np.subtract(scores[name, f], scores["CNN from scratch", f]))
-                         for f in fractions]
-                lines.append(f"- {name}: " + ", ".join(
-                    f"{d} at {100 * f:g}%" for d, f in zip(diffs, fractions)))
+        for name in (m for m in models if m.startswith(kind)):
+            diffs = [fmt(np.subtract(scores[name, f], scores[reference, f])) for f in fractions]
+            lines.append(f"- {name}: " + ", ".join(
+                f"{d} at {100 * f:g}%" for d, f in zip(diffs, fractions)))
         lines.append("")
     lines.append("seconds in all folds: " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items())
                  + f"; total {time.perf_counter() - start_all:.0f}")
