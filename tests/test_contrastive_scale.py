@@ -20,6 +20,7 @@ from sklearn_ecg.datasets import (
     get_sample_home,
     iter_unlabelled_segments,
     read_ecgid_record,
+    load_unlabelled_segments,
     write_unlabelled_segments,
 )
 from sklearn_ecg.neural import ContrastiveEncoder, _contrastive
@@ -106,6 +107,23 @@ def test_the_generator_streams_the_same_segments_in_batches(segments):
     for field in ("subject", "record", "lead", "start"):
         np.testing.assert_array_equal(np.concatenate([b[field] for b in batches]),
                                       segments[field])
+
+
+def test_written_segments_load_again_with_their_metadata(tmp_path):
+    path = tmp_path / "segments.npy"
+    written = write_unlabelled_segments(path, get_sample_home(), databases=["ecgid", "garment"])
+    loaded = load_unlabelled_segments(path)
+    assert isinstance(loaded.X, np.memmap) and loaded.path == path and loaded.fs == written.fs
+    np.testing.assert_array_equal(loaded.X, written.X)
+    for field in ("subject", "record", "lead", "start"):
+        np.testing.assert_array_equal(loaded[field], written[field])
+    assert loaded.skipped == [tuple(str(v) for v in item) for item in written.skipped]
+    with pytest.raises(FileNotFoundError, match="other.npy does not exist"):
+        load_unlabelled_segments(tmp_path / "other.npy")
+    # Segments and metadata that do not belong together are refused.
+    np.save(path, np.zeros((3, 250), dtype="float32"))
+    with pytest.raises(ValueError, match="entries for the 3 segments"):
+        load_unlabelled_segments(path)
 
 
 def test_streaming_options_and_errors(tmp_path):

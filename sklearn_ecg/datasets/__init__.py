@@ -31,7 +31,12 @@ from ._samples import (
 )
 from ._segments import make_segments
 from ._signal_file import read_signal
-from ._unlabelled import UNLABELLED_DATABASES, iter_unlabelled_segments, write_unlabelled_segments
+from ._unlabelled import (
+    UNLABELLED_DATABASES,
+    iter_unlabelled_segments,
+    load_unlabelled_segments,
+    write_unlabelled_segments,
+)
 
 __all__ = [
     "AAMI_CLASSES",
@@ -53,6 +58,7 @@ __all__ = [
     "load_garment",
     "load_garment_sample",
     "load_mitdb_sample",
+    "load_unlabelled_segments",
     "make_beat_dataset",
     "make_segments",
     "mitdb_patient_id",

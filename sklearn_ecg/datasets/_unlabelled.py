@@ -4,7 +4,8 @@ Every lead of every record of every database present (MIT-BIH, ECG-ID, the
 smart-garment jacket) is resampled to one rate, cut into fixed-length windows
 and z-scored, one record at a time: :func:`iter_unlabelled_segments` yields
 them in batches, and :func:`write_unlabelled_segments` writes them to a
-``.npy`` file read back memory-mapped, so that
+``.npy`` file (and their metadata beside it) read back memory-mapped, then or
+later with :func:`load_unlabelled_segments`, so that
 :class:`~sklearn_ecg.neural.ContrastiveEncoder` trains on more segments than
 fit in memory. Each segment carries its subject, record, lead and start time,
 the metadata of the encoder's patient-level positives.
@@ -218,7 +219,9 @@ def write_unlabelled_segments(path, data_home=None, *, fs=125.0, segment_length=
     is returned memory-mapped (read-only): pass it to
     :meth:`ContrastiveEncoder.fit <sklearn_ecg.neural.ContrastiveEncoder.fit>`,
     which reads only the batches it trains on. The metadata, a few bytes per
-    segment, is returned in memory.
+    segment, is returned in memory and written beside the segments
+    (``<path>.metadata.npz``), so that :func:`load_unlabelled_segments` opens
+    both again in another process.
 
     Parameters
     ----------
@@ -251,6 +254,7 @@ def write_unlabelled_segments(path, data_home=None, *, fs=125.0, segment_length=
     See Also
     --------
     iter_unlabelled_segments : The same segments as a generator of batches.
+    load_unlabelled_segments : Opens the written segments and metadata again.
     sklearn_ecg.neural.ContrastiveEncoder : Pretrains on them; its
         ``positives`` pair segments by record, lead and start.
 
@@ -294,13 +298,70 @@ def write_unlabelled_segments(path, data_home=None, *, fs=125.0, segment_length=
             f"databases {list(params[3])} of the data home {get_data_home(data_home)}; "
             f"left out: {skipped[:5]}"
         )
-    return Bunch(
-        X=np.load(path, mmap_mode="r"),
-        subject=np.concatenate(meta["subject"]),
-        record=np.concatenate(meta["record"]),
-        lead=np.concatenate(meta["lead"]),
-        start=np.concatenate(meta["start"]),
-        fs=fs,
-        path=path,
-        skipped=skipped,
-    )
+    metadata = {key: np.concatenate(values) for key, values in meta.items()}
+    # The metadata beside the segments, so that a later process loads both
+    # (load_unlabelled_segments): plain arrays, no pickle.
+    np.savez(_metadata_path(path), **metadata, fs=np.float64(fs),
+             skipped=np.array([[str(v) for v in item] for item in skipped], dtype=str).reshape(-1, 4))
+    return Bunch(X=np.load(path, mmap_mode="r"), **metadata, fs=fs, path=path, skipped=skipped)
+
+
+def _metadata_path(path):
+    return path.with_name(path.name + ".metadata.npz")
+
+
+def load_unlabelled_segments(path):
+    """Load segments written by :func:`write_unlabelled_segments`, memory-mapped, with their metadata.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npy`` file written; its metadata lies beside it, in
+        ``<path>.metadata.npz``.
+
+    Returns
+    -------
+    segments : :class:`~sklearn.utils.Bunch`
+        What :func:`write_unlabelled_segments` returned: ``X`` memory-mapped
+        (read-only), ``subject``, ``record``, ``lead``, ``start``, ``fs``,
+        ``path``, and ``skipped`` as (record, lead, start, reason) strings.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the segments or their metadata are missing (the message names the
+        file).
+    ValueError
+        If the metadata does not have one entry per segment.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_ecg.datasets import (get_sample_home, load_unlabelled_segments,
+    ...                                   write_unlabelled_segments)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "segments.npy"
+    >>> _ = write_unlabelled_segments(path, get_sample_home(), databases=["garment"])
+    >>> data = load_unlabelled_segments(path)
+    >>> type(data.X).__name__, len(data.X) == len(data.record), data.fs
+    ('memmap', True, 125.0)
+    """
+    path = Path(path)
+    meta_path = _metadata_path(path)
+    for file in (path, meta_path):
+        if not file.is_file():
+            raise FileNotFoundError(
+                f"{file} does not exist: load_unlabelled_segments reads the segments and their "
+                "metadata that write_unlabelled_segments wrote"
+            )
+    X = np.load(path, mmap_mode="r")
+    with np.load(meta_path, allow_pickle=False) as meta:
+        fields = {key: meta[key] for key in ("subject", "record", "lead", "start")}
+        fs = float(meta["fs"])
+        skipped = [tuple(row) for row in meta["skipped"].tolist()]
+    for key, values in fields.items():
+        if len(values) != len(X):
+            raise ValueError(
+                f"{meta_path} has {len(values)} {key} entries for the {len(X)} segments of {path}: "
+                "the two files do not belong together; write them again"
+            )
+    return Bunch(X=X, **fields, fs=fs, path=path, skipped=skipped)
