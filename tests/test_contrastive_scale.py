@@ -19,8 +19,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn_ecg.datasets import (
     get_sample_home,
     iter_unlabelled_segments,
-    read_ecgid_record,
     load_unlabelled_segments,
+    read_ecgid_record,
     write_unlabelled_segments,
 )
 from sklearn_ecg.neural import ContrastiveEncoder, _contrastive
@@ -118,7 +118,7 @@ def test_written_segments_load_again_with_their_metadata(tmp_path):
     for field in ("subject", "record", "lead", "start"):
         np.testing.assert_array_equal(loaded[field], written[field])
     assert loaded.skipped == [tuple(str(v) for v in item) for item in written.skipped]
-    with pytest.raises(FileNotFoundError, match="other.npy does not exist"):
+    with pytest.raises(FileNotFoundError, match=r"other\.npy does not exist"):
         load_unlabelled_segments(tmp_path / "other.npy")
     # Segments and metadata that do not belong together are refused.
     np.save(path, np.zeros((3, 250), dtype="float32"))
