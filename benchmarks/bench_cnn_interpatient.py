@@ -314,24 +314,20 @@ class OffsetTuned:
         self.make, self.seed = make, seed
 
     def fit(self, X, y, groups=None):
-        from sklearn.metrics import f1_score
-
         inner, val = next(GroupShuffleSplit(1, test_size=0.2, random_state=self.seed)
                           .split(X, y, groups))
         self.model_ = self.make(self.seed).fit(X[inner], y[inner], groups=groups[inner])
         self.classes_ = self.model_.classes_
         log_p = np.log(np.clip(self.model_.predict_proba(X[val]), 1e-12, None))
-        labels = list(self.classes_)
 
         def score(offsets):
-            pred = self.classes_[(log_p + offsets).argmax(axis=1)]
-            return f1_score(y[val], pred, labels=[c for c in CLASSES if c in labels],
-                            average="macro", zero_division=0)
+            return aami_macro_f1(y[val], self.classes_[(log_p + offsets).argmax(axis=1)],
+                                 classes=CLASSES)
 
-        self.offsets_ = np.zeros(len(labels))
+        self.offsets_ = np.zeros(len(self.classes_))
         best = score(self.offsets_)
         for _ in range(3):
-            for c in range(len(labels)):
+            for c in range(len(self.classes_)):
                 for value in np.arange(-3.0, 3.01, 0.25):
                     trial = self.offsets_.copy()
                     trial[c] = value

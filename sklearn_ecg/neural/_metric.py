@@ -258,8 +258,13 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         return ((segments - self.mean_) / self.scale_).astype("float32")
 
     def _check_segments(self, X, name="X"):
+        """``X`` validated, checked against the fitted segment shape and standardised."""
         check_is_fitted(self)
-        X = check_array(X, allow_nd=True, dtype="float32", input_name=name)
+        return self._standardised(check_array(X, allow_nd=True, dtype="float32", input_name=name),
+                                  name)
+
+    def _standardised(self, X, name="X"):
+        """Validated ``X`` checked against the fitted segment shape, then standardised."""
         shape = X.shape[1:] if X.ndim == 3 else (X.shape[1], 1)
         if tuple(shape) != self.segment_shape_:
             raise ValueError(
@@ -358,7 +363,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
-        return self._embed(self._check_segments(X))
+        return self._embed(self._standardised(X))
 
     def embed(self, X):
         """Embed each segment: :meth:`transform`, by the name the Siamese regressor uses.
