@@ -159,7 +159,6 @@ def main(argv=None):
     scores = {(row, f): [] for row in rows for f in fractions}
     seconds = {name: 0.0 for name in (*(f"pretraining ({p})" for p in args.positives), *rows)}
     start_all = time.perf_counter()
-    split = 0
     for seed in range(args.seeds):
         cv = PairGroupKFold(args.folds, shuffle=args.seeds > 1, random_state=seed if args.seeds > 1 else None)
         for fold, (train, test) in enumerate(cv.split(data.X, data.y, data.groups)):
@@ -218,7 +217,6 @@ def main(argv=None):
                     line.append(f"{row} {100 * score:.1f}")
                 print(f"   {100 * fraction:g}% labels ({len(labelled)} beats): " + ", ".join(line),
                       flush=True)
-            split += 1
     models = rows
 
     n_folds = len(scores[models[0], fractions[0]])
