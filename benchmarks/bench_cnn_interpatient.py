@@ -29,8 +29,9 @@ technique removed at a time. ``--versus-hgb`` runs 5 patient-grouped folds of
 the gradient boosting and of CNN variants that might close the per-patient gap
 to it (longer training, no patient hold-out, every classical feature as an
 extra input, each lead minus its patient's median beat as two more leads,
-three seeds averaged, class offsets tuned on held-out training patients, the
-CNN's and the boosting's probabilities averaged), scored per
+three seeds averaged, class offsets tuned on held-out training patients, a
+second seed, smaller convolutions, the CNN's and the boosting's probabilities
+averaged), and the boosting on only the CNN's extra columns, scored per
 patient on the beats after each record's first 5 minutes, paired against the
 boosting.
 
@@ -298,7 +299,11 @@ VERSUS_HGB = {
     "CNN, three seeds' probabilities averaged (8 epochs each)": ("X_cnn", dict(epochs=8, seeds=3)),
     "CNN, class offsets tuned on held-out training patients (8 epochs)":
         ("X_cnn", dict(epochs=8, offsets=True)),
+    "CNN, new defaults, a second seed (8 epochs)": ("X_cnn", dict(epochs=8, seed_offset=10)),
+    "CNN, smaller convolutions (8, 16, 16, 32) (8 epochs)":
+        ("X_cnn", dict(epochs=8, conv_filters=(8, 16, 16, 32))),
 }
+EXTRAS_HGB = "HGB, the CNN's extra columns only"
 
 
 class OffsetTuned:
@@ -371,7 +376,8 @@ def versus_hgb(d, args):
     n = len(y)
     d = dict(d, X_cnn_all=np.hstack([d["flat"], d["X_hgb"]]).astype("float32"),
              X_cnn_diff=np.hstack([d["flat"], minus_patient_template(d["flat"], groups),
-                                   d["rr"], d["rel"]]).astype("float32"))
+                                   d["rr"], d["rel"]]).astype("float32"),
+             X_extras=np.hstack([d["rr"], d["rel"]]))
     extra = {"X_cnn": d["n_extra"], "X_cnn_all": d["X_hgb"].shape[1], "X_cnn_diff": d["n_extra"]}
     folds = list(PairGroupKFold(args.folds).split(np.zeros(n), y, groups))
     scored = ~d["adapt"]
@@ -384,13 +390,16 @@ def versus_hgb(d, args):
         for k, (train, test) in enumerate(folds):
             model = fit(k, train)
             columns = [list(model.classes_).index(c) for c in CLASSES]
-            X = d["X_hgb"] if name == "HGB, new features" else d[VERSUS_HGB[name][0]]
+            X = {"HGB, new features": d["X_hgb"], EXTRAS_HGB: d["X_extras"]}.get(name)
+            X = d[VERSUS_HGB[name][0]] if X is None else X
             proba[name][test] = model.predict_proba(X[test])[:, columns]
         pred[name] = np.asarray(CLASSES)[proba[name].argmax(axis=1)]
         seconds[name] = time.perf_counter() - t
         print(f"  {name}: {seconds[name]:.0f} s", flush=True)
 
     run("HGB, new features", lambda k, tr: fit_hgb(d["X_hgb"][tr], y[tr], groups[tr], k)[0])
+    # The same boosting on only the RR and relative-morphology columns the CNN gets as extras.
+    run(EXTRAS_HGB, lambda k, tr: fit_hgb(d["X_extras"][tr], y[tr], groups[tr], k)[0])
     variants = {n: v for n, v in VERSUS_HGB.items()
                 if not args.only or any(k.strip() in n for k in args.only.split(","))}
     for name, (columns, change) in variants.items():
@@ -398,10 +407,12 @@ def versus_hgb(d, args):
         epochs = change.pop("epochs", None)
         n_seeds = change.pop("seeds", 1)
         offsets = change.pop("offsets", False)
+        seed_offset = change.pop("seed_offset", 0)
 
-        def fit(k, tr, c=columns, e=epochs, ch=change, n_seeds=n_seeds, offsets=offsets):
+        def fit(k, tr, c=columns, e=epochs, ch=change, n_seeds=n_seeds, offsets=offsets,
+                seed_offset=seed_offset):
             def make(seed):
-                return cnn_new(d, seed, e, **{"extra_features": extra[c], **ch})
+                return cnn_new(d, seed + seed_offset, e, **{"extra_features": extra[c], **ch})
             # Fold k's first seed is k, as in the single-network rows (k + 10 i after).
             if offsets:
                 model = OffsetTuned(make, k)
@@ -413,9 +424,10 @@ def versus_hgb(d, args):
 
         run(name, fit)
     for name in variants:
-        both = f"{name} + HGB, probabilities averaged"
-        pred[both] = np.asarray(CLASSES)[(proba[name] + proba["HGB, new features"]).argmax(axis=1)]
-        seconds[both] = seconds[name] + seconds["HGB, new features"]
+        for hgb, label in (("HGB, new features", "HGB"), (EXTRAS_HGB, "HGB on the extra columns")):
+            both = f"{name} + {label}, probabilities averaged"
+            pred[both] = np.asarray(CLASSES)[(proba[name] + proba[hgb]).argmax(axis=1)]
+            seconds[both] = seconds[name] + seconds[hgb]
 
     def per_patient(p):
         return [scores_of(y[scored & (groups == g)], p[scored & (groups == g)])["macro_f1"]
