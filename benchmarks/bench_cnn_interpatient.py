@@ -383,6 +383,8 @@ def versus_hgb(d, args):
     scored = ~d["adapt"]
     patients = sorted(set(groups))
     proba, pred, seconds = {}, {}, {}
+    inputs = {"HGB, new features": "X_hgb", EXTRAS_HGB: "X_extras",
+              **{name: columns for name, (columns, _) in VERSUS_HGB.items()}}
 
     def run(name, fit):
         t = time.perf_counter()
@@ -390,9 +392,7 @@ def versus_hgb(d, args):
         for k, (train, test) in enumerate(folds):
             model = fit(k, train)
             columns = [list(model.classes_).index(c) for c in CLASSES]
-            X = {"HGB, new features": d["X_hgb"], EXTRAS_HGB: d["X_extras"]}.get(name)
-            X = d[VERSUS_HGB[name][0]] if X is None else X
-            proba[name][test] = model.predict_proba(X[test])[:, columns]
+            proba[name][test] = model.predict_proba(d[inputs[name]][test])[:, columns]
         pred[name] = np.asarray(CLASSES)[proba[name].argmax(axis=1)]
         seconds[name] = time.perf_counter() - t
         print(f"  {name}: {seconds[name]:.0f} s", flush=True)
