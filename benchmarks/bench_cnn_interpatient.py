@@ -16,9 +16,14 @@ model uses them). Side by side, on the same beats:
   features, as it was;
 - "CNN, new defaults": HeartbeatCNNClassifier(n_leads=2, extra_features=...)
   with its defaults, both leads, the ten RR features and the relative
-  morphology as extra inputs, early stopping on training patients (groups);
+  morphology as extra inputs, early stopping on training patients (groups),
+  the network's probabilities averaged with those of the boosting of its
+  extra columns (``extra_model="boosting"``);
 - "CNN, adapted": the new CNN fine-tuned with ``adapt`` on the test
-  patient's first 5 minutes.
+  patient's first 5 minutes;
+- "network alone" rows: the same two fitted classifiers predicting without
+  the boosting average (what ``extra_model=None`` gives, without a second
+  training).
 
 Figures: gross (all test beats pooled, as AAMI EC57 and the literature do)
 Se, +P and F1 per class and macro-F1; beside them the mean over patients with
@@ -30,8 +35,9 @@ the gradient boosting and of CNN variants that might close the per-patient gap
 to it (longer training, no patient hold-out, every classical feature as an
 extra input, each lead minus its patient's median beat as two more leads,
 three seeds averaged, class offsets tuned on held-out training patients, a
-second seed, smaller convolutions, the CNN's and the boosting's probabilities
-averaged), and the boosting on only the CNN's extra columns, scored per
+second seed, smaller convolutions; each network alone, ``extra_model=None``,
+and averaged with either boosting, the CNN's extra columns' being the new
+default), and the boosting on only the CNN's extra columns, scored per
 patient on the beats after each record's first 5 minutes, paired against the
 boosting.
 
@@ -43,12 +49,11 @@ Usage::
 """
 
 import argparse
+import copy
 import time
 
 import numpy as np
 from _common import mean_ci
-from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline
@@ -58,6 +63,7 @@ from sklearn_ecg import PairGroupKFold
 from sklearn_ecg.datasets import MITDB_PACED_RECORDS, list_mitdb_records, make_beat_dataset, read_mitdb_record
 from sklearn_ecg.metrics import aami_macro_f1, aami_report
 from sklearn_ecg.neural import HeartbeatCNNClassifier
+from sklearn_ecg.neural._extra_model import fit_validated_boosting
 from sklearn_ecg.preprocessing import BeatFeatureExtractor, BeatNormalizer
 from sklearn_ecg.utils import resample_rows
 
@@ -112,14 +118,19 @@ def lr_old():
 
 
 def fit_hgb(X, y, groups, seed):
-    """Gradient boosting whose number of iterations is chosen on held-out training patients."""
-    model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, class_weight="balanced",
-                                           early_stopping=False, random_state=seed)
-    inner, val = next(GroupShuffleSplit(1, test_size=0.2, random_state=seed).split(X, y, groups))
-    probe = clone(model).fit(X[inner], y[inner])
-    scores = [aami_macro_f1(y[val], pred, classes=CLASSES) for pred in probe.staged_predict(X[val])]
-    best = int(np.argmax(scores)) + 1
-    return clone(model).set_params(max_iter=best).fit(X, y), best
+    """Gradient boosting whose number of iterations is chosen on 20 % of the training patients.
+
+    The boosting HeartbeatCNNClassifier averages with its network
+    (``extra_model="boosting"``), here on whichever columns are given.
+    """
+    return fit_validated_boosting(X, y, groups=groups, random_state=seed)
+
+
+def network_alone(model):
+    """The fitted classifier predicting with its network only, as ``extra_model=None`` would."""
+    alone = copy.copy(model)
+    alone.extra_model_ = None
+    return alone
 
 
 def cnn_new(d, seed, epochs, **changes):
@@ -156,7 +167,7 @@ def ci(values):
 
 def leave_one_patient_out(d, args):
     models = ["LR, old features", "HGB, new features", "CNN, old defaults", "CNN, new defaults",
-              "CNN, adapted"]
+              "CNN, adapted", "CNN, new defaults, network alone", "CNN, adapted, network alone"]
     if args.skip_old_cnn:
         models.remove("CNN, old defaults")
     y, groups = d["y"], d["groups"]
@@ -179,12 +190,13 @@ def leave_one_patient_out(d, args):
             pred[name][score_rows] = fit_predict()
             times[name] += time.perf_counter() - t
             per_patient[name].append(scores_of(y[score_rows], pred[name][score_rows]))
-            line.append(f"{name.split(',')[0]}{'/' + name.split(' ')[1] if ',' in name else ''} "
-                        f"{100 * per_patient[name][-1]['macro_f1']:.0f}")
+            short = name.split(",")[0] + ("/" + name.split(" ")[1].rstrip(",") if "," in name else "") \
+                + ("/net" if name.endswith("network alone") else "")
+            line.append(f"{short} {100 * per_patient[name][-1]['macro_f1']:.0f}")
 
         timed("LR, old features", lambda: lr_old().fit(d["X_lr_old"][train], y[train])
               .predict(d["X_lr_old"][score_rows]))
-        timed("HGB, new features", lambda: fit_hgb(d["X_hgb"][train], y[train], groups[train], k)[0]
+        timed("HGB, new features", lambda: fit_hgb(d["X_hgb"][train], y[train], groups[train], k)
               .predict(d["X_hgb"][score_rows]))
         if "CNN, old defaults" in models:
             cap = args.old_epochs or args.epochs
@@ -199,9 +211,17 @@ def leave_one_patient_out(d, args):
                 d["X_cnn"][train], y[train], groups=groups[train])
             return fitted["cnn"].predict(d["X_cnn"][score_rows])
 
+        def adapted_cnn():
+            fitted["adapted"] = fitted["cnn"].adapt(d["X_cnn"][adapt_rows], y[adapt_rows])
+            return fitted["adapted"].predict(d["X_cnn"][score_rows])
+
         timed("CNN, new defaults", new_cnn)
-        timed("CNN, adapted", lambda: fitted["cnn"].adapt(
-            d["X_cnn"][adapt_rows], y[adapt_rows]).predict(d["X_cnn"][score_rows]))
+        timed("CNN, adapted", adapted_cnn)
+        # The same fitted networks without the boosting average: no training of their own.
+        timed("CNN, new defaults, network alone",
+              lambda: network_alone(fitted["cnn"]).predict(d["X_cnn"][score_rows]))
+        timed("CNN, adapted, network alone",
+              lambda: network_alone(fitted["adapted"]).predict(d["X_cnn"][score_rows]))
         counts = dict(zip(*np.unique(y[score_rows], return_counts=True)))
         print(f"patient {patient} ({k + 1}/{len(patients)}, {int(score_rows.sum())} beats scored "
               f"{counts}, {int(adapt_rows.sum())} for adaptation): macro-F1 " + ", ".join(line)
@@ -236,13 +256,20 @@ def leave_one_patient_out(d, args):
         print(f"- CNN new - CNN old, macro-F1: {paired(new, 'CNN, old defaults', 'macro_f1')}")
     for key in ("macro_f1", "f1_S", "f1_V"):
         print(f"- CNN adapted - CNN new defaults, {key}: {paired('CNN, adapted', 'CNN, new defaults', key)}")
+    alone = "CNN, new defaults, network alone"
+    print(f"- CNN new defaults - its network alone, macro-F1: {paired(new, alone, 'macro_f1')}")
+    print(f"- network alone - HGB, macro-F1: {paired(alone, 'HGB, new features', 'macro_f1')}")
+    for key in ("f1_S", "f1_V"):
+        print(f"- adapted network alone - network alone, {key}: "
+              f"{paired('CNN, adapted, network alone', alone, key)}")
 
 
 OLD_DEFAULTS = dict(conv_filters=(16, 32, 32, 32, 256), kernel_size=(5, 3, 3, 3, 3),
-                    class_weight=None, augmentations=None, adaptation_memory=0)
+                    class_weight=None, augmentations=None, adaptation_memory=0, extra_model=None)
 
 ABLATION = {
     "new defaults": dict(),
+    "network alone (extra_model=None, no boosting averaged)": dict(extra_model=None),
     "without relative morphology": dict(columns="no_relative"),
     "without patient-normalised RR (5 old RR features)": dict(columns="old_rr"),
     "without augmentation": dict(augmentations=None),
@@ -253,6 +280,11 @@ ABLATION = {
     "old defaults (MLII, 5 RR features, published network, no class weights)":
         dict(columns="old", groups=False, **OLD_DEFAULTS),
 }
+
+
+def only(rows, spec):
+    """The rows whose name holds one of the comma-separated substrings of ``spec`` (all if None)."""
+    return {n: v for n, v in rows.items() if not spec or any(k.strip() in n for k in spec.split(","))}
 
 
 def ablation(d, args):
@@ -272,7 +304,7 @@ def ablation(d, args):
     print(f"Ablation: {args.folds} patient-grouped folds, all beats of each test patient\n")
     print("| variant | macro-F1 (gross) | S F1 | V F1 | S Se / +P | V Se / +P | time (s) |")
     print("|---|---|---|---|---|---|---|")
-    for name, change in ABLATION.items():
+    for name, change in only(ABLATION, args.only).items():
         change = dict(change)
         X, spec = columns[change.pop("columns", None)]
         use_groups = change.pop("groups", True)
@@ -289,8 +321,8 @@ def ablation(d, args):
 
 
 VERSUS_HGB = {
-    "CNN, new defaults (8 epochs at most)": ("X_cnn", dict(epochs=8)),
-    "CNN, new defaults (30 epochs at most, early stopping)": ("X_cnn", dict()),
+    "CNN, network alone (8 epochs at most)": ("X_cnn", dict(epochs=8)),
+    "CNN, network alone (30 epochs at most, early stopping)": ("X_cnn", dict()),
     "CNN, no patient hold-out (8 epochs, all training patients)":
         ("X_cnn", dict(epochs=8, validation_fraction=0.0)),
     "CNN, every classical feature as extra input (8 epochs)": ("X_cnn_all", dict(epochs=8)),
@@ -299,7 +331,7 @@ VERSUS_HGB = {
     "CNN, three seeds' probabilities averaged (8 epochs each)": ("X_cnn", dict(epochs=8, seeds=3)),
     "CNN, class offsets tuned on held-out training patients (8 epochs)":
         ("X_cnn", dict(epochs=8, offsets=True)),
-    "CNN, new defaults, a second seed (8 epochs)": ("X_cnn", dict(epochs=8, seed_offset=10)),
+    "CNN, network alone, a second seed (8 epochs)": ("X_cnn", dict(epochs=8, seed_offset=10)),
     "CNN, smaller convolutions (8, 16, 16, 32) (8 epochs)":
         ("X_cnn", dict(epochs=8, conv_filters=(8, 16, 16, 32))),
 }
@@ -397,11 +429,10 @@ def versus_hgb(d, args):
         seconds[name] = time.perf_counter() - t
         print(f"  {name}: {seconds[name]:.0f} s", flush=True)
 
-    run("HGB, new features", lambda k, tr: fit_hgb(d["X_hgb"][tr], y[tr], groups[tr], k)[0])
+    run("HGB, new features", lambda k, tr: fit_hgb(d["X_hgb"][tr], y[tr], groups[tr], k))
     # The same boosting on only the RR and relative-morphology columns the CNN gets as extras.
-    run(EXTRAS_HGB, lambda k, tr: fit_hgb(d["X_extras"][tr], y[tr], groups[tr], k)[0])
-    variants = {n: v for n, v in VERSUS_HGB.items()
-                if not args.only or any(k.strip() in n for k in args.only.split(","))}
+    run(EXTRAS_HGB, lambda k, tr: fit_hgb(d["X_extras"][tr], y[tr], groups[tr], k))
+    variants = only(VERSUS_HGB, args.only)
     for name, (columns, change) in variants.items():
         change = dict(change)
         epochs = change.pop("epochs", None)
@@ -412,7 +443,9 @@ def versus_hgb(d, args):
         def fit(k, tr, c=columns, e=epochs, ch=change, n_seeds=n_seeds, offsets=offsets,
                 seed_offset=seed_offset):
             def make(seed):
-                return cnn_new(d, seed + seed_offset, e, **{"extra_features": extra[c], **ch})
+                # The network alone: the averages with either boosting are rows of their own.
+                return cnn_new(d, seed + seed_offset, e,
+                               **{"extra_features": extra[c], "extra_model": None, **ch})
             # Fold k's first seed is k, as in the single-network rows (k + 10 i after).
             if offsets:
                 model = OffsetTuned(make, k)
@@ -456,8 +489,8 @@ def main(argv=None):
                         help="the CNN's variants against gradient boosting on patient-grouped folds")
     parser.add_argument("--folds", type=int, default=5, help="folds of --ablation and --versus-hgb")
     parser.add_argument("--only", default=None,
-                        help="--versus-hgb: comma-separated substrings, only the CNN variants "
-                             "whose name has one (the boosting always runs)")
+                        help="--versus-hgb and --ablation: comma-separated substrings, only the "
+                             "rows whose name has one (--versus-hgb's boosting always runs)")
     parser.add_argument("--old-epochs", type=int, default=None,
                         help="cap on the epochs of the CNN with the old defaults (default: --epochs); "
                              "its published network trains 2.7 times slower than the new one")

@@ -12,14 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 from _shared import TINY_CNN as TINY
-from sklearn.base import clone, is_classifier
+from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_ecg import BeatNormalizer, PairGroupKFold
 from sklearn_ecg.neural import HeartbeatCNNClassifier, PretrainedEncoder
+from sklearn_ecg.neural._extra_model import fit_validated_boosting
 from sklearn_ecg.segmentation import RR_FEATURE_NAMES
 
 EXPECTED_FAILURES = {
@@ -406,3 +409,75 @@ def test_extra_features_that_are_beat_samples_are_not_taken_silently(beats):
     frame = pd.DataFrame(beats_only, columns=[f"beat_{i:03d}" for i in range(beats_only.shape[1])])
     with pytest.raises(ValueError, match=r"extra_features takes columns \['beat_"):
         HeartbeatCNNClassifier(extra_features=5, epochs=1, **TINY).fit(frame, y)
+
+
+def test_extra_model_boosting_is_averaged_with_the_network(beats):
+    X, y, groups, rr = beats
+    Xr = np.hstack([X, rr])
+    clf = HeartbeatCNNClassifier(epochs=2, random_state=0, extra_features=rr.shape[1], **TINY)
+    clf.fit(Xr, y, groups=groups)
+    boosting = clf.extra_model_
+    assert isinstance(boosting, HistGradientBoostingClassifier)
+    assert boosting.n_features_in_ == rr.shape[1] and 1 <= boosting.n_iter_ <= 300
+    network = clf._predict_network(clf._network_inputs(Xr.astype("float32")))[:, 0]
+    network = np.column_stack([1 - network, network])
+    np.testing.assert_allclose(
+        clf.predict_proba(Xr), (network + boosting.predict_proba(rr.astype("float32"))) / 2, rtol=1e-6)
+    again = clone(clf).fit(Xr, y, groups=groups)
+    np.testing.assert_array_equal(again.predict_proba(Xr), clf.predict_proba(Xr))
+    # adapt fine-tunes the network and keeps the boosting as fitted
+    adapted = clf.adapt(Xr[:40], y[:40], epochs=1)
+    np.testing.assert_array_equal(adapted.extra_model_.predict_proba(rr), boosting.predict_proba(rr))
+    alone = clone(clf).set_params(extra_model=None).fit(Xr, y, groups=groups)
+    assert alone.extra_model_ is None
+    np.testing.assert_allclose(alone.predict_proba(Xr), network, rtol=1e-6)
+    # nothing to average without extra columns
+    assert HeartbeatCNNClassifier(epochs=1, **TINY).fit(X, y).extra_model_ is None
+
+
+def test_extra_model_takes_any_classifier_and_is_checked(beats):
+    X, y, _, rr = beats
+    Xr = np.hstack([X, rr])
+    lr = LogisticRegression(max_iter=500)
+    clf = HeartbeatCNNClassifier(epochs=1, random_state=0, extra_features=rr.shape[1],
+                                 extra_model=lr, **TINY).fit(Xr, y)
+    assert isinstance(clf.extra_model_, LogisticRegression) and clf.extra_model_ is not lr
+    assert clf.extra_model_.coef_.shape == (1, rr.shape[1])
+    assert not hasattr(lr, "coef_")
+    with pytest.raises(ValueError, match=r"extra_model=.*does not accept sample_weight"):
+        HeartbeatCNNClassifier(epochs=1, extra_features=rr.shape[1], extra_model=_NoWeights(),
+                               **TINY).fit(Xr, y, sample_weight=np.ones(len(y)))
+    with pytest.raises(ValueError, match="'extra_model' parameter"):
+        HeartbeatCNNClassifier(extra_model="forest", extra_features=2, **TINY).fit(Xr, y)
+
+
+def test_a_model_saved_before_extra_model_predicts_with_its_network(beats):
+    X, y, _, rr = beats
+    Xr = np.hstack([X, rr])
+    clf = HeartbeatCNNClassifier(epochs=1, random_state=0, extra_features=rr.shape[1],
+                                 extra_model=None, **TINY).fit(Xr, y)
+    state = clf.__getstate__()
+    del state["extra_model"], state["extra_model_"]
+    old = HeartbeatCNNClassifier.__new__(HeartbeatCNNClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["extra_model"] is None
+    np.testing.assert_allclose(old.predict_proba(Xr), clf.predict_proba(Xr), rtol=1e-6)
+
+
+def test_validated_boosting_chooses_its_iterations_on_held_out_patients(beats):
+    _, y, groups, rr = beats
+    model = fit_validated_boosting(rr, y, groups=groups, max_iter=40, random_state=0)
+    assert isinstance(model, HistGradientBoostingClassifier)
+    assert 1 <= model.max_iter <= 40 and model.n_iter_ == model.max_iter
+    assert model.n_features_in_ == rr.shape[1]  # refitted on all rows
+    same = fit_validated_boosting(rr, y, groups=groups, max_iter=40, random_state=0)
+    np.testing.assert_array_equal(same.predict_proba(rr), model.predict_proba(rr))
+
+
+class _NoWeights(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))

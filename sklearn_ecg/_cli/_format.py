@@ -224,8 +224,10 @@ def cnn_lines(baseline, cnn, n_patients):
     """The CNN beside the baseline, and the verdict."""
     f1_cnn, f1_base = cnn.macro_f1, baseline.macro_f1
     verdict = "better than" if f1_cnn > f1_base else ("as good as" if f1_cnn == f1_base else "worse than")
-    lines = ["CNN (beat + RR features + morphology relative to the patient's median beat) "
-             "beside the baseline, on the same folds:"]
+    lines = ["CNN (beat + RR features + morphology relative to the patient's median beat; its "
+             "probabilities averaged with\n"
+             f"{INDENT}gradient boosting of those RR and morphology columns) beside the baseline, "
+             "on the same folds:"]
     lines += aami_lines({"logistic regr.": baseline.report, "CNN": cnn.report},
                         {"logistic regr.": f1_base, "CNN": f1_cnn})
     lines.append(f"on these {n_patients} unseen patients the CNN is {verdict} "
