@@ -4,7 +4,8 @@
 received from someone else can take over the machine. ``skops.io`` files hold
 the state as NumPy arrays and plain types, and loading refuses every type that
 is not trusted. :func:`load_model` trusts scikit-learn's and NumPy's own types
-(skops's defaults) and sklearn-ecg's (:func:`trusted_types`), nothing else.
+(skops's defaults, and the trees of histogram gradient boosting) and
+sklearn-ecg's (:func:`trusted_types`), nothing else.
 """
 
 import importlib
@@ -19,12 +20,19 @@ _MODEL_MODULES = (
     "sklearn_ecg.pipeline",
 )
 
+# scikit-learn's types a saved model may hold that skops does not trust by default:
+# the trees of the gradient boosting HeartbeatCNNClassifier averages with its
+# network (extra_model="boosting"), which hold arrays and numbers only.
+_SKLEARN_TYPES = ("sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",)
+
 
 def trusted_types():
-    """The fully qualified names of sklearn-ecg's classes a saved model may hold.
+    """The fully qualified names of the classes a saved model may hold, beyond skops's defaults.
 
-    Its estimators, transformers and splitters, and the pretrained encoder a
-    classifier may be built with; the names as ``skops.io`` writes them.
+    sklearn-ecg's estimators, transformers and splitters, the pretrained
+    encoder a classifier may be built with, and the tree type of scikit-learn's
+    histogram gradient boosting (the classifier's ``extra_model``); the names as
+    ``skops.io`` writes them.
 
     Returns
     -------
@@ -44,7 +52,7 @@ def trusted_types():
                     and (issubclass(obj, (BaseEstimator, BaseCrossValidator))
                          or obj.__name__ == "PretrainedEncoder")):
                 names.add(f"{obj.__module__}.{obj.__qualname__}")
-    return sorted(names)
+    return sorted(names | set(_SKLEARN_TYPES))
 
 
 def save_model(model, file):
