@@ -83,10 +83,10 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         probabilities are averaged with the network's (used only when there
         are extra columns). ``"boosting"`` is a class-balanced
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier` whose number
-        of iterations (300 at most) is chosen by macro-F1 on a
-        ``validation_fraction`` of 0.2 held out from the training beats (of the
-        patients, when ``fit`` is given ``groups``), then refitted on all of
-        them; a classifier with ``predict_proba`` is cloned and fitted on the
+        of iterations (300 at most) is chosen by macro-F1 on 20 % of the
+        training beats held out (20 % of the patients, when ``fit`` is given
+        ``groups``; ``validation_fraction`` is the network's), then refitted on
+        all of them; a classifier with ``predict_proba`` is cloned and fitted on the
         extra columns instead. ``None`` predicts with the network alone. The
         averaged pair classified unseen patients better than the network or
         the boosting alone (``benchmarks/bench_cnn_interpatient.py``). It is
