@@ -30,7 +30,8 @@ Se, +P and F1 per class and macro-F1; beside them the mean over patients with
 a t-based 95 % interval, and paired differences over patients.
 
 ``--ablation`` instead runs 5 patient-grouped folds of the new CNN with one
-technique removed at a time. ``--versus-hgb`` runs 5 patient-grouped folds of
+technique removed (or, for the windows that also hold the preceding beat,
+added) at a time. ``--versus-hgb`` runs 5 patient-grouped folds of
 the gradient boosting and of CNN variants that might close the per-patient gap
 to it (longer training, no patient hold-out, every classical feature as an
 extra input, each lead minus its patient's median beat as two more leads,
@@ -70,6 +71,7 @@ from sklearn_ecg.utils import resample_rows
 CLASSES = ("N", "S", "V", "F")
 BEFORE, AFTER, N_SAMPLES, FS_BEAT = 0.3, 1.196, 187, 125.0
 ADAPT_SECONDS = 300.0
+CONTEXT_BEFORE = 0.9  # --ablation's wider windows: the preceding beat's QRS down to 67 beats/min
 N_OLD_RR = 5  # rr_prev, rr_next, rr_local, rr_prev_ratio, rr_next_ratio
 
 
@@ -100,6 +102,23 @@ def load(data_home):
     names_out = extractor.get_feature_names_out()
     relative = np.array([("rel_" in n) or n.endswith("template_corr") for n in names_out])
     n_rr = data.rr.shape[1]
+
+    def context_beats():
+        """Both leads of windows from CONTEXT_BEFORE s before each R peak, and which beats have one.
+
+        A beat nearer than CONTEXT_BEFORE s to its record's start has no such
+        window: its row is zeros and ``has`` is False there.
+        """
+        wide = make_beat_dataset(records, before=CONTEXT_BEFORE, after=AFTER, classes=CLASSES,
+                                 beat_length=round((CONTEXT_BEFORE + AFTER) * FS_BEAT))
+        at = {key: i for i, key in enumerate(zip(data.record, data.sample))}
+        rows = np.array([at[key] for key in zip(wide.record, wide.sample)])
+        out = np.zeros((len(data.y), wide.X.shape[1] * 2), dtype="float32")
+        out[rows] = BeatNormalizer("minmax").fit_transform(wide.X).transpose(0, 2, 1).reshape(len(rows), -1)
+        has = np.zeros(len(data.y), dtype=bool)
+        has[rows] = True
+        return out, has
+
     return dict(
         y=data.y, groups=data.groups, record=data.record, names=names,
         adapt=data.sample < ADAPT_SECONDS * records[0].fs,
@@ -109,7 +128,7 @@ def load(data_home):
         # both leads, the ten RR features, the relative morphology
         X_cnn=np.hstack([flat, data.rr, features[:, relative]]).astype("float32"),
         n_extra=n_rr + int(relative.sum()), n_rr=n_rr, n_relative=int(relative.sum()),
-        flat=flat, rr=data.rr, rel=features[:, relative],
+        flat=flat, rr=data.rr, rel=features[:, relative], context_beats=context_beats,
     )
 
 
@@ -277,6 +296,7 @@ ABLATION = {
     "focal loss": dict(loss="focal"),
     "early stopping on random beats (no groups)": dict(groups=False),
     "one lead (MLII)": dict(columns="one_lead"),
+    f"the preceding beat in the window too ({CONTEXT_BEFORE} s before the R peak)": dict(columns="context"),
     "old defaults (MLII, 5 RR features, published network, no class weights)":
         dict(columns="old", groups=False, **OLD_DEFAULTS),
 }
@@ -300,21 +320,33 @@ def ablation(d, args):
         "one_lead": (np.hstack([d["flat"][:, :length], d["rr"], d["rel"][:, : d["n_relative"] // 2]]),
                      dict(n_leads=1, extra_features=d["n_rr"] + d["n_relative"] // 2)),
     }
+    selected = only(ABLATION, args.only)
+    has = np.ones(n, dtype=bool)
+    if any(change.get("columns") == "context" for change in selected.values()):
+        wide, has = d["context_beats"]()
+        columns["context"] = (np.hstack([wide, d["rr"], d["rel"]]),
+                              dict(n_leads=2, extra_features=d["n_extra"]))
     folds = list(PairGroupKFold(args.folds).split(np.zeros(n), y, groups))
     print(f"Ablation: {args.folds} patient-grouped folds, all beats of each test patient\n")
     print("| variant | macro-F1 (gross) | S F1 | V F1 | S Se / +P | V Se / +P | time (s) |")
     print("|---|---|---|---|---|---|---|")
-    for name, change in only(ABLATION, args.only).items():
+    for name, change in selected.items():
         change = dict(change)
-        X, spec = columns[change.pop("columns", None)]
+        which = change.pop("columns", None)
+        X, spec = columns[which]
+        # Only the wider windows lack beats: those at a record's start, left out of its row.
+        kept = has if which == "context" else np.ones(n, dtype=bool)
         use_groups = change.pop("groups", True)
         t = time.perf_counter()
         pred = np.empty(n, dtype=object)
         for k, (train, test) in enumerate(folds):
+            train, test = train[kept[train]], test[kept[test]]
             model = cnn_new(d, k, args.epochs, **{**spec, **change})
             model.fit(X[train], y[train], groups=groups[train] if use_groups else None)
             pred[test] = model.predict(X[test])
-        s = scores_of(y, pred.astype(str))
+        s = scores_of(y[kept], pred[kept].astype(str))
+        if not kept.all():
+            name = f"{name}; {int((~kept).sum())} beats without such a window left out"
         print(f"| {name} | {pct(s['macro_f1'])} | {pct(s['f1_S'])} | {pct(s['f1_V'])} | "
               f"{pct(s['se_S'])} / {pct(s['ppv_S'])} | {pct(s['se_V'])} / {pct(s['ppv_V'])} | "
               f"{time.perf_counter() - t:.0f} |", flush=True)
