@@ -244,6 +244,54 @@ def test_verification_scores_at_segment_level_are_the_pairs_scores(segments):
     assert (same.size, same.sum()) == (435, 30)
 
 
+class _CountingSimilarity:
+    """score_pairs, embed and score_embeddings that record the rows they are given."""
+
+    def __init__(self):
+        self.rows = []
+
+    def embed(self, X):
+        self.rows.append(("embed", len(X)))
+        return np.tanh(X[:, :8])
+
+    def score_pairs(self, X, Y=None):
+        Y = X if Y is None else Y
+        self.rows.append(("score_pairs", len(X) * len(Y)))
+        return cosine(X, Y)
+
+    def score_embeddings(self, A, B=None):
+        B = A if B is None else B
+        self.rows.append(("score_embeddings", len(A) * len(B)))
+        return -((A[:, None, :] - B[None, :, :]) ** 2).sum(axis=2)
+
+
+@pytest.mark.parametrize("fusion, metric", [("score", None), ("embedding", None), ("embedding", "cosine")])
+def test_sampled_segment_pairs_are_scored_without_the_full_matrix(segments, fusion, metric):
+    from sklearn_ecg.metrics._similarity import _pair_scores, _similarity_kind
+
+    X, groups, recordings = segments
+    n = len(X)
+    assert 40 * 256 < n * n  # 40 sampled pairs take the chunked path
+    pairs, _ = verification_pairs(groups, recordings, n_pairs=40, random_state=0)
+    if fusion == "score":
+        full = cosine(X, X)
+    elif metric == "cosine":
+        full = cosine(np.tanh(X[:, :8]), np.tanh(X[:, :8]))
+    else:
+        full = _CountingSimilarity().score_embeddings(np.tanh(X[:, :8]))
+    model = _CountingSimilarity()
+    same, scores = verification_scores(model, X, groups, recordings, level="segment", n_pairs=40,
+                                       random_state=0, fusion=fusion, metric=metric)
+    assert same.shape == scores.shape == (40,)
+    np.testing.assert_allclose(scores, full[pairs[:, 0], pairs[:, 1]], rtol=1e-12, atol=1e-12)
+    # Several chunks: no call scores more than a chunk's combinations, the segments are embedded once.
+    model = _CountingSimilarity()
+    scores = _pair_scores(model, _similarity_kind(model), X, pairs, fusion, metric, chunk=16)
+    np.testing.assert_allclose(scores, full[pairs[:, 0], pairs[:, 1]], rtol=1e-12, atol=1e-12)
+    scored = [k for name, k in model.rows if name != "embed"]
+    assert len(scored) == (0 if metric == "cosine" else 3) and max(scored, default=0) <= 16 * 16
+    assert sum(k for name, k in model.rows if name == "embed") == (0 if fusion == "score" else n)
+
 def test_identification_precomputed_equals_callable(segments):
     X, groups, recordings = segments
     for level in ("segment", "recording"):

@@ -259,11 +259,8 @@ def _mean_rows(values, codes):
     return (sums / np.bincount(codes, minlength=k)[:, None]).reshape(k, *values.shape[1:])
 
 
-def _fused(similarity, kind, X, codes_X, Y, codes_Y, fusion, metric):
-    """Scores of units (codes) of X against units of Y, fused from segments."""
-    if fusion == "score":
-        matrix = _segment_scores(similarity, kind, X, Y)
-        return _block_means(matrix, codes_X, codes_X if Y is None else codes_Y)
+def _embeddings(similarity, kind, X):
+    """What ``fusion="embedding"`` averages: the estimator's embeddings, or the segments."""
     if kind == "precomputed":
         _refuse_embedding_of_scores()
     if kind == "estimator":
@@ -273,13 +270,24 @@ def _fused(similarity, kind, X, codes_X, Y, codes_Y, fusion, metric):
                 f"fusion='embedding' needs {type(similarity).__name__}.embed, which it lacks; "
                 "use fusion='score'"
             )
-        emb_X = np.asarray(embed(X), dtype=float)
-        emb_Y = emb_X if Y is None else np.asarray(embed(Y), dtype=float)
-    else:
-        emb_X = np.asarray(X, dtype=float)
-        emb_Y = emb_X if Y is None else np.asarray(Y, dtype=float)
+        return np.asarray(embed(X), dtype=float)
+    return np.asarray(X, dtype=float)
+
+
+def _fused(similarity, kind, X, codes_X, Y, codes_Y, fusion, metric):
+    """Scores of units (codes) of X against units of Y, fused from segments."""
+    if fusion == "score":
+        matrix = _segment_scores(similarity, kind, X, Y)
+        return _block_means(matrix, codes_X, codes_X if Y is None else codes_Y)
+    emb_X = _embeddings(similarity, kind, X)
+    emb_Y = emb_X if Y is None else _embeddings(similarity, kind, Y)
     mean_X = _mean_rows(emb_X, codes_X)
     mean_Y = mean_X if Y is None else _mean_rows(emb_Y, codes_Y)
+    return _embedding_scores(similarity, kind, mean_X, mean_Y, metric)
+
+
+def _embedding_scores(similarity, kind, mean_X, mean_Y, metric):
+    """The (n_X, n_Y) scores of (mean) embeddings: their cosine, or the similarity's own."""
     shape = (len(mean_X), len(mean_Y))
     if metric == "cosine":
         from sklearn.metrics.pairwise import cosine_similarity
@@ -295,6 +303,41 @@ def _fused(similarity, kind, X, codes_X, Y, codes_Y, fusion, metric):
         return _check_matrix(head(mean_X, mean_Y), shape,
                              f"the scores of {type(similarity).__name__}.score_embeddings")
     return _check_matrix(similarity(mean_X, mean_Y), shape, "the scores of similarity(A, B)")
+
+
+def _pair_scores(similarity, kind, X, pairs, fusion, metric, chunk=256):
+    """Scores of the segment pairs ``pairs`` (row indices into ``X``), one per pair.
+
+    The full (n, n) matrix is computed only when there are at least n ** 2 /
+    ``chunk`` pairs (or the scores are precomputed); otherwise the pairs are
+    scored ``chunk`` at a time, each chunk's (chunk, chunk) scores computed and
+    their diagonal kept, so memory stays O(chunk ** 2) and the similarity sees
+    only the segments of the pairs.
+    """
+    n = len(X)
+    left, right = pairs[:, 0], pairs[:, 1]
+    if kind == "precomputed" or len(pairs) * chunk >= n * n:
+        return _fused(similarity, kind, X, np.arange(n), None, None, fusion, metric)[left, right]
+    if fusion == "score":
+        items = X
+
+        def score(A, B):
+            return _segment_scores(similarity, kind, A, B)
+    else:
+        items = _embeddings(similarity, kind, X)
+        if metric == "cosine":
+            from sklearn.preprocessing import normalize
+
+            unit = normalize(items.reshape(n, -1))  # a zero row stays zero: cosine 0, as in the matrix
+            return np.einsum("ij,ij->i", unit[left], unit[right])
+
+        def score(A, B):
+            return _embedding_scores(similarity, kind, A, B, metric)
+    scores = np.empty(len(pairs))
+    for start in range(0, len(pairs), chunk):
+        stop = start + chunk
+        scores[start:stop] = np.diagonal(score(items[left[start:stop]], items[right[start:stop]]))
+    return scores
 
 
 def _refuse_embedding_of_scores():
@@ -527,6 +570,9 @@ def verification_scores(similarity, X, groups, recordings, *, level="recording",
     n_pairs : int, default=None
         None scores every pair; an int samples that many, half of the same
         person (see :func:`~sklearn_ecg.model_selection.verification_pairs`).
+        At ``level="segment"``, fewer than ``n_segments ** 2 / 256`` pairs
+        are scored 256 at a time rather than through the matrix of every pair
+        of segments: the same scores, in the memory of 256 x 256.
     random_state : int, RandomState instance or None, default=None
         Seeds the sampling of pairs.
 
@@ -577,6 +623,8 @@ def verification_scores(similarity, X, groups, recordings, *, level="recording",
     codes, unit_person, unit_rec = _units(groups, recordings, level, len(X))
     pairs, same = verification_pairs(unit_person, unit_rec, n_pairs=n_pairs,
                                       random_state=random_state)
+    if level == "segment":
+        return same, _pair_scores(similarity, kind, X, pairs, fusion, metric)
     matrix = _fused(similarity, kind, X, codes, None, None, fusion, metric)
     return same, matrix[pairs[:, 0], pairs[:, 1]]
 
