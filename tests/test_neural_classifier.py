@@ -4,6 +4,7 @@ What the three Keras estimators share (lazy TensorFlow, tags, seeding, pickling,
 warm_start) is in test_keras_common.py.
 """
 
+import copy
 import subprocess
 import sys
 
@@ -428,6 +429,15 @@ def test_extra_model_boosting_is_averaged_with_the_network(beats):
     # adapt fine-tunes the network and keeps the boosting as fitted
     adapted = clf.adapt(Xr[:40], y[:40], epochs=1)
     np.testing.assert_array_equal(adapted.extra_model_.predict_proba(rr), boosting.predict_proba(rr))
+    tuned = adapted._predict_network(adapted._network_inputs(Xr.astype("float32")))[:, 0]
+    assert not np.allclose(tuned, network[:, 1])  # the network moved, and is averaged with the boosting
+    np.testing.assert_allclose(
+        adapted.predict_proba(Xr),
+        (np.column_stack([1 - tuned, tuned]) + boosting.predict_proba(rr.astype("float32"))) / 2, rtol=1e-6)
+    # a warm start trains the network on and keeps the boosting as it is
+    warm = copy.deepcopy(clf).set_params(warm_start=True)
+    kept = warm.extra_model_
+    assert warm.fit(Xr, y, groups=groups).extra_model_ is kept
     alone = clone(clf).set_params(extra_model=None).fit(Xr, y, groups=groups)
     assert alone.extra_model_ is None
     np.testing.assert_allclose(alone.predict_proba(Xr), network, rtol=1e-6)
@@ -474,6 +484,39 @@ def test_validated_boosting_chooses_its_iterations_on_held_out_patients(beats):
     np.testing.assert_array_equal(same.predict_proba(rr), model.predict_proba(rr))
 
 
+def test_extra_model_columns_follow_the_classes_of_three_string_labels(beats):
+    X, y, _, rr = beats
+    Xr = np.hstack([X, rr])
+    y3 = np.where((y == "N") & (np.arange(len(y)) % 3 == 0), "A", y)  # classes A, N, V
+    clf = HeartbeatCNNClassifier(epochs=1, random_state=0, extra_features=rr.shape[1],
+                                 extra_model=LogisticRegression(max_iter=500), **TINY).fit(Xr, y3)
+    assert clf.classes_.tolist() == clf.extra_model_.classes_.tolist() == ["A", "N", "V"]
+    network = clf._predict_network(clf._network_inputs(Xr.astype("float32")))
+    np.testing.assert_allclose(clf.predict_proba(Xr),
+                               (network + clf.extra_model_.predict_proba(rr.astype("float32"))) / 2,
+                               rtol=1e-5)
+    with pytest.raises(ValueError, match=r"extra_model=.*must learn the classes \['A', 'N', 'V'\]"):
+        HeartbeatCNNClassifier(epochs=1, extra_features=rr.shape[1], extra_model=_Reversed(),
+                               **TINY).fit(Xr, y3)
+
+
+def test_extra_model_parameters_are_validated_inside_fit(beats):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y, _, rr = beats
+    with pytest.raises(InvalidParameterError, match="'C' parameter of LogisticRegression"):
+        HeartbeatCNNClassifier(epochs=1, extra_features=rr.shape[1],
+                               extra_model=LogisticRegression(C=-1.0), **TINY).fit(np.hstack([X, rr]), y)
+
+
+def test_validated_boosting_without_two_held_out_classes_keeps_max_iter(beats):
+    _, y, groups, rr = beats
+    # One patient holds all V beats and is the only one: a patient split holds out one class.
+    groups = np.where(y == "V", "all-V", "all-N")
+    with pytest.warns(UserWarning, match="holds one class only, so it keeps max_iter=7"):
+        model = fit_validated_boosting(rr, y, groups=groups, max_iter=7, random_state=0)
+    assert model.n_iter_ == 7 and model.classes_.tolist() == ["N", "V"]
+
 class _NoWeights(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         self.classes_ = np.unique(y)
@@ -481,3 +524,11 @@ class _NoWeights(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+
+class _Reversed(_NoWeights):
+    """A classifier whose classes_ are in the reverse order."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)[::-1]
+        return self
