@@ -143,12 +143,17 @@ def test_seeded_fits_agree_and_unseeded_after_seeded_works(name, data):
     b = _outputs(spec.make(**spec.seeded).fit(X, y), spec, X, data[name][2])
     for method in a:
         np.testing.assert_array_equal(a[method], b[method], err_msg=method)
+    # What the network computes in float32 is returned as float32, so that scikit-learn's
+    # dtype-aware checks (sample-order invariance) allow float32's rounding: with float64
+    # outputs they failed on BLAS kernels whose results depend on the batch's composition.
+    for method in set(a) - {"score_pairs"}:
+        assert a[method].dtype == np.float32, method
     from tensorflow.python.framework import config
 
     assert not config.is_op_determinism_enabled()  # the seeded fits left nothing behind
     if name == "ContrastiveEncoder":
         Z = a["transform"]
-        assert Z.shape == (len(X), 4) and Z.dtype == np.float64 and np.isfinite(Z).all()
+        assert Z.shape == (len(X), 4) and np.isfinite(Z).all()
         assert first.n_epochs_ == len(first.history_["loss"]) == 2
         assert first.get_feature_names_out().tolist() == [f"contrastiveencoder{i}" for i in range(4)]
     # An unseeded model after seeded ones trains (no "Random ops require a seed")...

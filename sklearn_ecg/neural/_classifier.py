@@ -605,8 +605,11 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
 
         Returns
         -------
-        proba : ndarray of shape (n_beats, n_classes)
-            Columns in the order of ``classes_``.
+        proba : ndarray of shape (n_beats, n_classes), dtype float32
+            Columns in the order of ``classes_``. The network computes in
+            float32, so its probabilities are returned as float32: their last
+            bits may differ with the composition of a batch on some BLAS
+            kernels, which float32's tolerance allows and float64's would not.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
@@ -616,7 +619,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         if getattr(self, "extra_model_", None) is not None:
             # Trained on the same labels: its columns are those of classes_.
             proba = (proba + self.extra_model_.predict_proba(X[:, self.extra_indices_])) / 2
-        return proba
+        return proba.astype(np.float32)
 
     def __setstate__(self, state):
         # Saved before extra_model existed: such a model predicts with its network alone.

@@ -579,9 +579,9 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
         Returns
         -------
-        embeddings : ndarray of shape (n_segments, embedding_dim)
+        embeddings : ndarray of shape (n_segments, embedding_dim), dtype float32
             One row per segment (the pooled features' width when
-            ``embedding_dim=None``).
+            ``embedding_dim=None``), in the network's precision.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
@@ -592,6 +592,11 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             second = self._embed(segments[:, half : 2 * half])
             return (first + second) / 2
         return self._embed(segments)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]  # the network's precision
+        return tags
 
     def embed(self, X):
         """Embed each segment: :meth:`transform`, by the name the Siamese regressor uses.
@@ -618,10 +623,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         batch_size = max(self.batch_size, 1024)
         if getattr(self, "inference", "keras") != "keras" or len(segments) > batch_size:
             return self._predict_network(segments, part="embedder",
-                                         batch_size=batch_size).astype(np.float64)
+                                         batch_size=batch_size).astype(np.float32)
         # One batch: a direct call costs milliseconds, predict() a graph trace.
         embedder = self.model_.get_layer("embedder")
-        return np.asarray(embedder(segments, training=False), dtype=np.float64)
+        return np.asarray(embedder(segments, training=False), dtype=np.float32)
 
 
 def _metadata(value, name, n, positives):

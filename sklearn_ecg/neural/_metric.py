@@ -358,12 +358,13 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
 
         Returns
         -------
-        embeddings : ndarray of shape (n_segments, embedding_dim)
-            Unit-norm rows: their dot product is the cosine score.
+        embeddings : ndarray of shape (n_segments, embedding_dim), dtype float32
+            Unit-norm rows: their dot product is the cosine score. In the
+            network's precision, float32.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
-        return self._embed(self._standardised(X))
+        return self._embed(self._standardised(X)).astype(np.float32)
 
     def embed(self, X):
         """Embed each segment: :meth:`transform`, by the name the Siamese regressor uses.
@@ -436,6 +437,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        tags.transformer_tags.preserves_dtype = ["float32"]  # the network's precision
         return tags
 
 

@@ -408,12 +408,13 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
 
         Returns
         -------
-        scores : ndarray of shape (n_pairs,)
-            Higher means more alike; in [0, 1] with ``bound_output=True``.
+        scores : ndarray of shape (n_pairs,), dtype float32
+            Higher means more alike; in [0, 1] with ``bound_output=True``. In
+            the network's precision, float32.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
-        return self._predict_network(self._split_pairs(X))[:, 0].astype(np.float64)
+        return self._predict_network(self._split_pairs(X))[:, 0].astype(np.float32)
 
     def embed(self, X):
         """Embedding of single segments by the shared encoder.
@@ -432,10 +433,10 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
 
         Returns
         -------
-        embeddings : ndarray of shape (n_segments, embedding_dim)
+        embeddings : ndarray of shape (n_segments, embedding_dim), dtype float32
         """
         segments = self._check_segments(X)
-        return self._predict_network(segments, part="encoder").astype(np.float64)
+        return self._predict_network(segments, part="encoder").astype(np.float32)
 
     def score_pairs(self, X, Y=None):
         """Similarity of every segment of ``X`` with every segment of ``Y``.
