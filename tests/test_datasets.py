@@ -736,3 +736,35 @@ def test_reading_records_raises_no_warning_from_inside_wfdb():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_noise_stress_record_has_the_snr_asked_for_where_the_noise_is_on():
+    from sklearn.utils import Bunch
+
+    from sklearn_ecg.datasets import make_noise_stress_record, noise_power, qrs_signal_power
+
+    rec = load_mitdb_sample()[0]
+    rng = np.random.default_rng(0)
+    noise = Bunch(signal=rng.normal(size=(50_000, 2)), fs=360.0, name="white")
+    for snr in (12.0, 0.0, -6.0):
+        stressed = make_noise_stress_record(rec, noise, snr, start=60.0, period=30.0)
+        added = stressed.signal - rec.signal
+        on = stressed.noise_on
+        assert not added[~on].any() and on[int(60 * rec.fs)] and not on[int(91 * rec.fs)]
+        measured = 10 * np.log10(qrs_signal_power(rec.signal, rec.r_peaks, rec.fs)
+                                 / noise_power(added[on], rec.fs))
+        assert measured == pytest.approx(snr, abs=0.3)
+    with pytest.raises(ValueError, match="snr"):
+        make_noise_stress_record(rec, noise, float("nan"))
+
+
+@pytest.mark.data("nstdb-noise/ma.dat", "svdb/803.dat")
+def test_svdb_record_and_nstdb_noise_are_read():
+    from sklearn_ecg.datasets import read_nstdb_noise
+
+    rec = read_mitdb_record("803", lead="ECG1", database="svdb")
+    assert rec.fs == 128.0 and rec.subject == "803" and len(rec.r_peaks) > 1000
+    noise = read_nstdb_noise("ma")
+    assert noise.fs == 360.0 and noise.signal.shape[1] == 2
+    with pytest.raises(ValueError, match="database"):
+        read_mitdb_record("803", database="nope")

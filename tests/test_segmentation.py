@@ -392,3 +392,31 @@ def test_chunked_detection_errors_name_the_argument_and_the_place():
         detect_r_peaks(x, 360, chunk_duration=10.0)
     with pytest.raises(ValueError, match="chunk_duration"):
         RPeakSegmenter(chunk_duration=-1.0).segment(x)
+
+
+def _artefact(x, kind, at, fs):
+    x = x.copy()
+    if kind == "sentinel":  # one lead-off / saturation sentinel sample, as recorders write
+        x[at] = -9999.0
+    elif kind == "spike":
+        x[at] = x[at] + 50.0
+    elif kind == "step":  # a gain or offset change for the rest of the record
+        x[at:] += 5.0
+    elif kind == "saturated":  # three seconds at the rail
+        x[at:at + int(3 * fs)] = 5.0
+    return x
+
+
+@pytest.mark.parametrize("chunk_duration", [None, 60.0])
+@pytest.mark.parametrize("kind", ["sentinel", "spike", "step", "saturated"])
+def test_one_artefact_affects_detection_only_near_it(kind, chunk_duration):
+    # One sample of -9999 stopped the default detector for the rest of the record (its
+    # adaptive levels lifted for good): every artefact now affects its own few seconds.
+    rec = load_mitdb_sample()[0]
+    fs, at = rec.fs, rec.signal.size // 3
+    clean = detect_r_peaks(rec.signal, fs, chunk_duration=chunk_duration)
+    found = detect_r_peaks(_artefact(rec.signal, kind, at, fs), fs, chunk_duration=chunk_duration)
+    far = int(5 * fs)
+    outside = lambda p: p[(p < at - far) | (p > at + far + int(3 * fs))]  # noqa: E731
+    np.testing.assert_array_equal(outside(found), outside(clean))
+    assert detection_scores(rec.r_peaks, found, fs)["sensitivity"] > 0.97

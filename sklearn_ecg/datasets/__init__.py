@@ -23,6 +23,14 @@ from ._mitdb import (
     mitdb_patient_id,
     read_mitdb_record,
 )
+from ._noise import (
+    NSTDB_NOISES,
+    make_noise_stress_record,
+    noise_on_mask,
+    noise_power,
+    qrs_signal_power,
+    read_nstdb_noise,
+)
 from ._samples import (
     get_sample_home,
     load_ecgid_sample,
@@ -44,6 +52,7 @@ __all__ = [
     "GARMENT_ACTIVITIES",
     "MITDB_PACED_RECORDS",
     "MITDB_RECORDS",
+    "NSTDB_NOISES",
     "UNLABELLED_DATABASES",
     "aami_class",
     "fetch_ecgid",
@@ -60,11 +69,16 @@ __all__ = [
     "load_mitdb_sample",
     "load_unlabelled_segments",
     "make_beat_dataset",
+    "make_noise_stress_record",
     "make_segments",
     "mitdb_patient_id",
+    "noise_on_mask",
+    "noise_power",
+    "qrs_signal_power",
     "read_ecgid_record",
     "read_garment_csv",
     "read_mitdb_record",
+    "read_nstdb_noise",
     "read_signal",
     "write_unlabelled_segments",
 ]

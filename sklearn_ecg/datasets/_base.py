@@ -98,13 +98,13 @@ def _record_is_complete(header):
                for extension in _RECORD_EXTENSIONS)
 
 
-def _check_record_files(folder, name, *, what, url, fetch):
+def _check_record_files(folder, name, *, what, url, fetch, extensions=_RECORD_EXTENSIONS):
     """Raise FileNotFoundError naming the first missing file of record ``name``.
 
     ``name`` is the record's path relative to the database ``folder``; ``what``
     names the record in the message, ``url`` and ``fetch`` say how to get it.
     """
-    for extension in _RECORD_EXTENSIONS:
+    for extension in extensions:
         path = folder / f"{name}.{extension}"
         if not path.is_file():
             raise FileNotFoundError(

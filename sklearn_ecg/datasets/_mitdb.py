@@ -22,6 +22,18 @@ from ._base import (
 )
 
 MITDB_URL = "https://physionet.org/content/mitdb/1.0.0/"
+SVDB_URL = "https://physionet.org/content/svdb/1.0.0/"
+# The databases of the MIT-BIH family this reader knows: folder of the data home, name, address.
+_DATABASES = {
+    "mitdb": ("MIT-BIH", MITDB_URL),
+    "svdb": ("MIT-BIH Supraventricular Arrhythmia", SVDB_URL),
+}
+
+
+def _check_database(database):
+    if database not in _DATABASES:
+        raise ValueError(f"database must be one of {list(_DATABASES)}, got {database!r}")
+    return database
 
 #: The 48 records of the database.
 MITDB_RECORDS = (
@@ -161,8 +173,12 @@ def _vf_episodes(samples, symbols, sig_len):
 
 
 def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
-                      sampto=None, all_leads=False):
+                      sampto=None, all_leads=False, database="mitdb"):
     """Read one lead and the annotations of a MIT-BIH Arrhythmia record.
+
+    Records of the MIT-BIH Supraventricular Arrhythmia Database (128 Hz, leads
+    named ``ECG1`` and ``ECG2``, the same annotation symbols) are read the same
+    way with ``database="svdb"``.
 
     Parameters
     ----------
@@ -185,6 +201,11 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
         record's order: ``signal`` is then 2-D, one column per lead (both
         leads of a MIT-BIH record), and ``leads`` names them. R peaks are
         detected on the first column; beats keep all of them.
+    database : {"mitdb", "svdb"}, default="mitdb"
+        The folder of the data home the record is read from: ``mitdb/``
+        (MIT-BIH Arrhythmia, 360 Hz) or ``svdb/`` (MIT-BIH Supraventricular
+        Arrhythmia, 128 Hz; every record is its own patient). Pass
+        ``lead="ECG1"`` (or ``("ECG1", "ECG2")``) for the latter.
 
     Returns
     -------
@@ -255,10 +276,12 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     ((3600,), True)
     """
     record = str(record)
-    folder = get_data_home(data_home) / "mitdb"
+    title, url = _DATABASES[_check_database(database)]
+    folder = get_data_home(data_home) / database
     _check_record_files(
-        folder, record, what=f"MIT-BIH record {record!r}", url=MITDB_URL,
-        fetch=f"sklearn_ecg.datasets.fetch_mitdb([{record!r}])",
+        folder, record, what=f"{title} record {record!r}", url=url,
+        fetch=f"sklearn_ecg.datasets.fetch_mitdb([{record!r}])" if database == "mitdb"
+        else f"wfdb.dl_database('svdb', {str(folder)!r}, records=[{record!r}])",
     )
     path = str(folder / record)
 
@@ -309,7 +332,7 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
         lead=header.sig_name[channel],
         leads=tuple(header.sig_name[c] for c in channels),
         record=record,
-        subject=mitdb_patient_id(record),
+        subject=mitdb_patient_id(record) if database == "mitdb" else record,
         sampfrom=sampfrom,
         r_peaks=samples[beats],
         beat_symbols=symbols[beats],
@@ -321,13 +344,15 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     )
 
 
-def list_mitdb_records(data_home=None):
+def list_mitdb_records(data_home=None, *, database="mitdb"):
     """List the MIT-BIH records present in the data home.
 
     Parameters
     ----------
     data_home : str or path-like, default=None
         The data home; see :func:`get_data_home`.
+    database : {"mitdb", "svdb"}, default="mitdb"
+        The folder listed, as in :func:`read_mitdb_record`.
 
     Returns
     -------
@@ -341,7 +366,7 @@ def list_mitdb_records(data_home=None):
     >>> list_mitdb_records(get_sample_home())
     ['101', '119', '124', '201', '207', '208', '209', '223']
     """
-    folder = get_data_home(data_home) / "mitdb"
+    folder = get_data_home(data_home) / _check_database(database)
     if not folder.is_dir():
         return []
     return sorted(path.stem for path in folder.glob("*.hea") if _record_is_complete(path))

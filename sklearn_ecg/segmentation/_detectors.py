@@ -102,6 +102,8 @@ class _PanTompkins:
         self.t_wave_window = 0.36 * fs
         self.slope_span = round(0.075 * fs)
         self.learning = round(2 * fs)
+        self.relearn = round(2.5 * fs)
+        self.threshold_ratio, self.searchback_ratio = 0.35, 0.5
         self.signal_level = None
         self.beats, self.rr, self.pending = [], [], []  # pending: rejected since the last beat
         self.last, self.last_slope = None, None
@@ -139,11 +141,18 @@ class _PanTompkins:
 
         refractory = self.refractory
         for p, h in zip(positions.tolist(), envelope[candidates].tolist()):
-            threshold = self.noise_level + 0.35 * (self.signal_level - self.noise_level)
-            if self.rr and self.pending and p - self.last > 1.66 * np.mean(self.rr[-8:]):
+            if self.last is not None and p - self.last > self._relearn_after():
+                self._relearn(p)
+            # An artefact (a spike, a sentinel value, a step) moves the levels by a bounded
+            # step only: its height counts as at most three times the signal level.
+            h_level = min(h, 3.0 * self.signal_level)
+            threshold = self.noise_level + self.threshold_ratio * (self.signal_level - self.noise_level)
+            if (self.rr and self.pending and self.last is not None
+                    and p - self.last > 1.66 * np.mean(self.rr[-8:])):
                 # Search back for a beat missed since the last one.
+                floor = self.searchback_ratio * threshold
                 back = [(q, g, s) for q, g, s in self.pending
-                        if q - self.last > refractory and p - q > refractory and g > 0.5 * threshold]
+                        if q - self.last > refractory and p - q > refractory and g > floor]
                 if back:
                     q, g, s = max(back, key=lambda c: c[1])
                     self.rr.append(q - self.last)
@@ -152,13 +161,13 @@ class _PanTompkins:
                     self.signal_level = 0.25 * g + 0.75 * self.signal_level
                     self.pending = [c for c in self.pending if c[0] > q]
             if h <= threshold:
-                self.noise_level = 0.125 * h + 0.875 * self.noise_level
+                self.noise_level = 0.125 * h_level + 0.875 * self.noise_level
                 self.pending.append((p, h, max_slope(p)))
                 continue
             s = max_slope(p)
             if self.last is not None and p - self.last < self.t_wave_window:
                 if s < 0.5 * self.last_slope:  # a T wave: far flatter than the beat before it
-                    self.noise_level = 0.125 * h + 0.875 * self.noise_level
+                    self.noise_level = 0.125 * h_level + 0.875 * self.noise_level
                     self.pending.append((p, h, s))
                     continue
                 if self.last_slope < 0.5 * s:  # the previous peak was a P wave or artefact
@@ -170,8 +179,29 @@ class _PanTompkins:
                 self.rr.append(p - self.last)
             self.beats.append(p)
             self.last, self.last_slope = p, s
-            self.signal_level = 0.125 * h + 0.875 * self.signal_level
+            self.signal_level = 0.125 * h_level + 0.875 * self.signal_level
             self.pending = []
+
+    def _relearn_after(self):
+        """Samples without a beat after which the levels are learned again."""
+        typical = np.mean(self.rr[-8:]) if self.rr else self.fs
+        return max(self.relearn, 3.0 * typical)
+
+    def _relearn(self, p):
+        """Learn the levels again from the candidates rejected in the last few seconds.
+
+        When no beat has been accepted for several beat intervals, the levels
+        are wrong: an artefact lifted them, or the signal's amplitude fell (a
+        lead change, a gain change). Without this, one sample of -9999 in a
+        record stopped detection for the rest of it.
+        """
+        recent = [g for q, g, _ in self.pending if p - q <= self.relearn]
+        if recent:
+            self.signal_level = max(recent)
+            self.noise_level = min(self.noise_level, 0.5 * float(np.median(recent)))
+        # Start afresh from here: no interval to the last beat, nothing to search back.
+        self.last, self.last_slope = None, None
+        self.pending = []
 
 
 def _ecgdetectors_peaks(x, fs, detector):
