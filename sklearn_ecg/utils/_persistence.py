@@ -67,11 +67,14 @@ def save_model(model, file):
     model : object
         A fitted estimator, pipeline or search.
     file : str or path-like
-        Where to write, conventionally ``*.skops``.
+        Where to write, conventionally ``*.skops``. The archive is compressed
+        (deflate), which makes files of tree ensembles several times smaller.
     """
+    import zipfile
+
     import skops.io
 
-    skops.io.dump(model, file)
+    skops.io.dump(model, file, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
 def load_model(file, *, trusted=None):
