@@ -532,3 +532,11 @@ class _Reversed(_NoWeights):
     def fit(self, X, y):
         self.classes_ = np.unique(y)[::-1]
         return self
+
+
+def test_negative_sample_weight_is_refused():
+    # All weights -1 trained a network that called every beat S (issue 31).
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 64)), np.repeat(["N", "V"], 20)
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        HeartbeatCNNClassifier(epochs=1, **TINY).fit(X, y, sample_weight=-np.ones(40))

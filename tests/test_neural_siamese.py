@@ -207,3 +207,10 @@ def test_bounded_output_refuses_targets_outside_zero_one():
     with pytest.raises(ValueError, match=r"y must lie in \[0, 1\] for bound_output=True"):
         SiameseSimilarityRegressor(loss="mse", bound_output=True, epochs=1, **TINY).fit(
             X, np.tile([0.0, 5.0], 10))
+
+
+def test_negative_sample_weight_is_refused():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 40)), np.r_[np.ones(10), np.zeros(10)]
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        SiameseSimilarityRegressor(epochs=1, **TINY).fit(X, y, sample_weight=-np.ones(20))

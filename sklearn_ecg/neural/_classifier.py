@@ -473,7 +473,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
                 self.extra_model_ = fit_extra_model(
                     self.extra_model, X[:, extra], y, groups,
                     None if sample_weight is None else _check_sample_weight(
-                        sample_weight, X, dtype=np.float64),
+                        sample_weight, X, dtype=np.float64, ensure_non_negative=True),
                     None if self.random_state is None
                     else draw_seed(check_random_state(self.random_state)), classes)
         elif adapting and self.memory_y_.size:
@@ -483,12 +483,13 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
             y = np.concatenate([y, self.memory_y_.astype(y.dtype)])
             if sample_weight is not None:
                 sample_weight = np.concatenate([
-                    _check_sample_weight(sample_weight, X[:n_new], dtype=np.float64),
+                    _check_sample_weight(sample_weight, X[:n_new], dtype=np.float64,
+                                         ensure_non_negative=True),
                     np.ones(len(y) - n_new)])
             classes, encoded = np.unique(y, return_inverse=True)
         encoded = np.searchsorted(self.classes_, classes)[encoded]
 
-        weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
         if self.class_weight is not None:
             if isinstance(self.class_weight, str):
                 per_class = compute_class_weight("balanced", classes=classes, y=y)

@@ -392,7 +392,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
                 self.mean_ = segments.mean(axis=0, dtype=np.float64).astype("float32")
                 std = segments.std(axis=0, dtype=np.float64)
                 self.scale_ = np.where(std > 0, std, 1.0).astype("float32")
-        weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        weights = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
         labels = np.unique(y)
         stratify = y if labels.size == 2 else None
         return self._fit_keras(self._split_pairs(X), y.astype("float32"),
