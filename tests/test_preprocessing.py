@@ -497,3 +497,9 @@ def test_beat_features_relative_to_each_patient():
         extractor.transform(X, groups=groups[:2])
     assert_allclose(BeatFeatureExtractor(n_points=0, relative=True).fit_transform(X, groups=groups),
                     out.to_numpy())
+
+
+def test_outlier_filter_refuses_one_row():
+    # Fitted on one row, every column looked constant and every other row was flagged.
+    with pytest.raises(ValueError, match="1 sample"):
+        OutlierFilter().fit(np.array([[0.1, 0.2, 0.3]]))

@@ -184,11 +184,14 @@ class OutlierFilter(
         self : OutlierFilter
             The fitted filter.
         """
+        # One row has no spread: every column would be "constant" and every other
+        # row flagged; a scale needs at least two rows.
         X = validate_data(
             self,
             X,
             dtype=[np.float64, np.float32],
             ensure_all_finite="allow-nan",
+            ensure_min_samples=2,
         )
         X = X.astype(np.float64, copy=False)
         n_features = X.shape[1]
