@@ -214,3 +214,10 @@ def test_negative_sample_weight_is_refused():
     X, y = rng.normal(size=(20, 40)), np.r_[np.ones(10), np.zeros(10)]
     with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
         SiameseSimilarityRegressor(epochs=1, **TINY).fit(X, y, sample_weight=-np.ones(20))
+
+
+def test_one_target_for_every_pair_is_refused():
+    # Pairs of one person only (all targets 1) trained a model where MetricEncoder refuses.
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="y must hold at least two different targets"):
+        SiameseSimilarityRegressor(epochs=1, **TINY).fit(rng.normal(size=(20, 40)), np.ones(20))

@@ -369,6 +369,14 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
             The fitted regressor.
         """
         X, y, refit = self._start_fit(X, y, y_numeric=True)
+        if len(y) < 2:
+            raise ValueError("X must hold at least two pairs to train on, got 1 sample")
+        if np.unique(y).size < 2:
+            # One person's pairs only (all targets 1): nothing tells alike from unlike.
+            raise ValueError(
+                f"y must hold at least two different targets (pairs of the same person and "
+                f"of different persons), got only {float(y[0]):g} for all {len(y)} pairs"
+            )
         if X.shape[1] % 2:
             raise ValueError(
                 f"X must have an even number of columns, a pair row [left | right], got {X.shape[1]}"
