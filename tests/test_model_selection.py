@@ -499,3 +499,11 @@ def test_make_pairs_warns_when_pairs_must_repeat():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         make_pairs(X, groups, n_pairs=4, random_state=0)
+
+
+def test_one_patient_is_refused_without_suggesting_one_fold():
+    # "lower n_splits to at most 1" suggested a value n_splits refuses.
+    X, groups = np.zeros((6, 2)), np.full(6, "p1")
+    with pytest.raises(ValueError, match="need at least 2 patients") as raised:
+        next(PairGroupKFold(n_splits=2).split(X, groups=groups))
+    assert "at most 1" not in str(raised.value)

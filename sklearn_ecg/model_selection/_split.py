@@ -375,6 +375,12 @@ class PairGroupKFold(_BasePairGroupSplitter):
 
     def _patient_splits(self, n_patients, codes):
         self._check_params()
+        if n_patients < 2:
+            # n_splits is at least 2: one patient cannot be on both sides of a split.
+            raise ValueError(
+                f"groups has {n_patients} distinct patient(s); patient-grouped folds need at "
+                "least 2 patients (one to test on while the others train), so add patients."
+            )
         if n_patients < self.n_splits:
             raise ValueError(
                 f"groups has {n_patients} distinct patient(s), fewer than "
