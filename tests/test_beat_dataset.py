@@ -91,3 +91,34 @@ def test_bad_records_are_clear_errors():
     del nameless["subject"]
     with pytest.raises(ValueError, match=r"lacks \['subject'\]"):
         make_beat_dataset([nameless])
+
+
+def _relabelled(rec, **fields):
+    from sklearn.utils import Bunch
+
+    out = Bunch(**rec)
+    out.update(fields)
+    return out
+
+
+def test_records_at_mixed_rates_need_a_beat_length():
+    # NumPy's concatenate message came out: now one naming the rates and the argument.
+    from sklearn_ecg.utils import resample_rows
+
+    a, b = load_mitdb_sample()[:2]
+    slow = _relabelled(b, signal=resample_rows(b.signal[None, :], b.signal.size * 128 // 360)[0],
+                       fs=128.0, r_peaks=(b.r_peaks * 128 // 360).astype(np.int64))
+    rates = r"different sampling rates \(360 Hz \(101\), 128 Hz \(119\)\).*beat_length"
+    with pytest.raises(ValueError, match=rates):
+        make_beat_dataset([a, slow])
+    assert make_beat_dataset([a, slow], beat_length=100).X.shape[1] == 100
+
+
+def test_beat_labels_must_match_r_peaks_and_be_class_names():
+    rec = load_mitdb_sample()[0]
+    with pytest.raises(ValueError, match=r"r_peaks but .* beat_labels"):
+        make_beat_dataset([_relabelled(rec, beat_labels=rec.beat_labels[:-5])])
+    mixed = np.asarray(rec.beat_labels, dtype=object).copy()
+    mixed[:3] = 1
+    with pytest.raises(ValueError, match=r"must be class names .*int"):
+        make_beat_dataset([_relabelled(rec, beat_labels=mixed)])

@@ -114,11 +114,34 @@ def make_beat_dataset(
                 f"record {rec.record} is given twice: its beats would be duplicated"
             )
         seen.add(rec.record)
+        n_peaks, n_labels = len(record_field(rec, "r_peaks", f"records[{i}]")), len(rec.beat_labels)
+        if n_labels != n_peaks:
+            raise ValueError(
+                f"record {rec.record} has {n_peaks} r_peaks but {n_labels} beat_labels: "
+                "one label per annotated beat"
+            )
+        odd = sorted({type(label).__name__ for label in rec.beat_labels
+                      if label is not None and not isinstance(label, str)})
+        if odd:
+            raise ValueError(
+                f"beat_labels of record {rec.record} must be class names (str), got values of "
+                f"type {', '.join(odd)}; AAMI classes are 'N', 'S', 'V', 'F' and 'Q'"
+            )
         if use_annotations and np.isnan(np.asarray(rec.signal, dtype=float)).any():
             raise ValueError(
                 f"record {rec.record} has NaN samples: beats cut at the annotations would "
                 "contain them; fill or cut out the gaps first"
             )
+    rates = {float(rec.fs) for rec in records}
+    if beat_length is None and len(rates) > 1:
+        first = {}
+        for rec in records:
+            first.setdefault(float(rec.fs), rec.record)
+        listed = ", ".join(f"{fs:g} Hz ({name})" for fs, name in first.items())
+        raise ValueError(
+            f"records are at different sampling rates ({listed}), so their beats differ in "
+            "length; pass beat_length to resample every beat to one length"
+        )
     parts = {k: [] for k in ("X", "y", "groups", "rr", "record", "sample")}
     counts = {"edge": 0, "other_class": 0}
     if not use_annotations:
