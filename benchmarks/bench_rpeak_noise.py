@@ -11,9 +11,12 @@ offset, so that the records do not all share one stretch of noise.
 Every detector of the library, neurokit2's methods (``nk:<method>``, the signal first
 cleaned by ``ecg_clean`` with the method's own cleaning where neurokit2 has one, as its
 ``ecg_process`` does) and py-ecg-detectors' (through the library's registry, with the
-library's refinement of the peak). Printed: errors (missed + false beats, one-to-one
-matching within 150 ms, ventricular flutter left out) per condition, and per detector
-Se, +P, errors and seconds per 30-minute record over all conditions. neurokit2 is a
+library's refinement of the peak); ``clean+<name>`` runs
+:class:`~sklearn_ecg.preprocessing.SignalCleaner` first, to show whether cleaning helps a
+detector (neurokit2's methods clean with their own filters already). Printed: errors
+(missed + false beats, one-to-one matching within 150 ms, ventricular flutter left out)
+per condition, and per detector Se, +P, errors and seconds per 30-minute record over all
+conditions. neurokit2 is a
 benchmark extra (``pip install -e ".[bench]"``), never a dependency of the library.
 
 Usage::
@@ -51,6 +54,11 @@ LEADS = {"mitdb": ("MLII", "V5"), "svdb": ("ECG1", "ECG2")}
 
 
 def detect(name, signal, fs):
+    if name.startswith("clean+"):  # SignalCleaner first (band-pass, mains notch), then the detector
+        from sklearn_ecg.preprocessing import SignalCleaner
+
+        signal = SignalCleaner(fs=fs).fit_transform(np.asarray(signal)[None, :])[0]
+        name = name[len("clean+"):]
     if not name.startswith("nk:"):
         return detect_r_peaks(signal, fs, name)
     import neurokit2 as nk

@@ -18,7 +18,7 @@ from .neural import (
     SiameseSimilarityRegressor,
 )
 from .preprocessing import BeatNormalizer, OutlierFilter
-from .segmentation import RPeakSegmenter
+from .segmentation import RPeakSegmenter, SignalQualityClassifier
 
 __all__ = [
     "BeatNormalizer",
@@ -30,6 +30,7 @@ __all__ = [
     "PairGroupShuffleSplit",
     "RPeakSegmenter",
     "SiameseSimilarityRegressor",
+    "SignalQualityClassifier",
     "__version__",
     "datasets",
     "inspection",

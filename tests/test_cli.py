@@ -13,6 +13,7 @@ import pytest
 
 from sklearn_ecg.__main__ import main
 from sklearn_ecg._cli import _main, detect_records, report_recording, run_demo, segment_records
+from sklearn_ecg._cli._commands import expand_inputs
 from sklearn_ecg._cli._demo import (
     DEMO_STEPS,
     _demo_baseline,
@@ -73,7 +74,7 @@ def test_demo_shows_each_step_with_its_time(demo):
     assert code == 0
     n = len(DEMO_STEPS)
     assert len(result.steps) == n and all(step.seconds >= 0 for step in result.steps)
-    assert result.steps[2].title == "Detecting R peaks with fast_pan_tompkins and scoring them " \
+    assert result.steps[2].title == "Detecting R peaks with cnn and scoring them " \
         "(AAMI EC57, 150 ms)"
     # The printed account: each step's number in order, its time on its last line.
     positions = [out.index(f"[{k}/{n}] ") for k in range(1, n + 1)]
@@ -87,7 +88,7 @@ def test_demo_prints_detection_accuracy(demo):
     _, out, _, result = demo
     total = result.detection.loc["total"]
     assert total.sensitivity > 0.99 and total.positive_predictivity > 0.99
-    assert any(re.fullmatch(r"R-peak detection \(fast_pan_tompkins\): Se \d+\.\d+%, \+P \d+\.\d+% "
+    assert any(re.fullmatch(r"R-peak detection \(cnn\): Se \d+\.\d+%, \+P \d+\.\d+% "
                             r"on \d+ annotated beats", line) for line in result.summary)
     # The same figures as printed: the total row of the detection table.
     row = next(line.split() for line in out.splitlines() if line.split()[:1] == ["total"])
@@ -270,8 +271,11 @@ def test_segment_wfdb_record_to_csv(tmp_path):
     assert main(["segment", str(record), "--n-samples", "100", "--output", str(out)]) == 0
     table = pd.read_csv(out, keep_default_na=False)
     # An annotated record: each beat's AAMI class from the annotations beside it.
-    assert table.shape[1] == 2 + 100 + len(RR_FEATURE_NAMES)
+    assert table.shape[1] == 2 + 2 + 100 + len(RR_FEATURE_NAMES)
     assert table.columns[0] == "sample" and table.columns[-1] == RR_FEATURE_NAMES[-1]
+    # The signal quality of each beat's 5-s window: a clean annotated record.
+    assert table.columns[2:4].tolist() == ["proba_usable", "quality"]
+    assert (table["quality"] != "unusable").mean() > 0.9
     assert len(table) > 400
     assert table.columns[1] == "label" and set(table["label"]) <= {"N", "S", "V", "F", "Q", ""}
     record_beats = read_mitdb_record("208", data_home=get_sample_home())
@@ -417,7 +421,7 @@ def test_detect_and_segment_take_several_records_and_folders(tmp_path, capsys):
     assert main(["detect", str(folder / "101"), str(folder / "208.hea"),
                  "--output", str(peaks)]) == 0
     table = pd.read_csv(peaks, dtype={"record": str})
-    assert table.columns.tolist() == ["record", "sample", "time_s"]
+    assert table.columns.tolist() == ["record", "sample", "time_s", "proba_usable", "quality"]
     assert table["record"].unique().tolist() == ["101", "208"]
     one = tmp_path / "one.csv"
     assert main(["detect", str(folder / "208"), "--output", str(one)]) == 0
@@ -434,9 +438,11 @@ def test_detect_to_standard_output_keeps_its_messages_on_standard_error(capsys):
     assert main(["detect", str(get_sample_home() / "mitdb" / "208")]) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert lines[0] == "sample,time_s" and all(re.fullmatch(r"\d+,\d+\.\d{4}", line)
-                                                for line in lines[1:])
+    assert lines[0] == "sample,time_s,proba_usable,quality" and all(
+        re.fullmatch(r"\d+,\d+\.\d{4},[01]\.\d{4},(excellent|acceptable|unusable)", line)
+        for line in lines[1:])
     assert "R peaks in 208 MLII" in captured.err
+    assert "beats by signal quality of their 5-s window: excellent" in captured.err
 
 
 @pytest.mark.slow
@@ -484,3 +490,19 @@ def test_detect_segment_and_report_find_beats_only_where_there_is_signal(tmp_pat
     before = round(0.25 * 360)
     starts = cut.peaks - before
     assert not ((starts < 37800) & (starts + samples > 36000)).any()
+
+
+def test_inputs_of_one_name_in_two_folders_and_one_input_twice(tmp_path):
+    # Two rec.csv in different folders had the same record value; one record given twice
+    # was processed twice.
+    signal = read_mitdb_record("101", data_home=get_sample_home()).signal[: 20 * 360]
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        pd.DataFrame({"ecg": signal}).to_csv(tmp_path / folder / "rec.csv", index=False)
+    out = tmp_path / "peaks.csv"
+    assert main(["detect", str(tmp_path / "a" / "rec.csv"), str(tmp_path / "b" / "rec.csv"),
+                 "--fs", "360", "--output", str(out)]) == 0
+    assert pd.read_csv(out)["record"].unique().tolist() == ["a/rec", "b/rec"]
+    same = tmp_path / "a" / ".." / "a" / "rec.csv"
+    with pytest.raises(ValueError, match="is given twice"):
+        expand_inputs([tmp_path / "a" / "rec.csv", same])

@@ -493,7 +493,7 @@ def test_rpeak_display_marks_matched_missed_and_false_detections(pyplot):
     assert_allclose(disp.missed_.get_xdata(), [missing_beat / fs])
     assert_allclose(disp.false_.get_xdata(), [true_peaks[3] / fs])
     assert_allclose(disp.false_.get_ydata(), x[[true_peaks[3]]])
-    assert disp.ax_.get_title() == "R peaks (fast_pan_tompkins): Se 90.0%, +P 90.0%"
+    assert disp.ax_.get_title() == "R peaks (cnn): Se 90.0%, +P 90.0%"
     assert disp.ax_.get_xlabel() == "time (s)"
     assert disp.false_.get_marker() == "x"
     assert disp.missed_.get_color() != disp.false_.get_color()
@@ -525,7 +525,8 @@ def test_rpeak_display_inputs(pyplot):
     frame = load_garment_sample()
     disp = RPeakDisplay.from_signal(frame["ecg1"])  # fs from the Series' attrs
     assert disp.fs == 500.0
-    assert legend_texts(disp.ax_) == ["signal", "detected (10)"]
+    # Nine beats; the Pan-Tompkins' tenth "beat", 0.24 s after the ninth, was a T wave.
+    assert legend_texts(disp.ax_) == ["signal", "detected (9)"]
     with pytest.raises(ValueError, match="signal must be one lead"):
         RPeakDisplay.from_signal(frame)
     with pytest.raises(ValueError, match="segmenter must be an RPeakSegmenter"):
@@ -816,3 +817,21 @@ def test_similarity_matrix_display_from_estimator(pyplot, monkeypatch):
             FakeSiamese(), X, response_method="score")
     with pytest.raises(ValueError, match="not a similarity model"):
         SimilarityMatrixDisplay.from_estimator(object(), X)
+
+
+def test_rpeak_display_shades_unusable_stretches(pyplot):
+    plt = pyplot
+
+    record = load_mitdb_sample()[0]
+    x = record.signal[: int(60 * record.fs)].copy()
+    noisy = slice(int(20 * record.fs), int(40 * record.fs))
+    x[noisy] = np.random.default_rng(0).normal(0, np.std(x), size=x[noisy].size)
+    disp = RPeakDisplay.from_signal(x, record.fs, quality=True)
+    assert disp.unusable_ and disp.quality is not None
+    for span in disp.unusable_:
+        left, right = span.get_x(), span.get_x() + span.get_width()
+        assert left >= 15 and right <= 45  # only around the noise
+    assert "too noisy to trust" in [t.get_text() for t in disp.ax_.get_legend().get_texts()]
+    plain = RPeakDisplay.from_signal(x, record.fs)
+    assert plain.unusable_ == [] and plain.quality is None
+    plt.close("all")

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import sklearn
 from _shared import SMALL_CNN
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_ecg import RPeakSegmenter
@@ -73,14 +74,33 @@ def test_predict_record_gives_one_row_per_beat(linear):
     table = linear.predict_record(record.signal, fs=record.fs)
     segmented = linear.segmenter_.segment(record.signal)
     assert table.columns.tolist() == ["sample", "time_s", "class"] + [
-        f"proba_{c}" for c in linear.classes_] + ["template_corr"]
+        f"proba_{c}" for c in linear.classes_] + ["template_corr", "proba_usable", "quality"]
     assert np.allclose(table["template_corr"], segmented.template_corr)
     assert table["sample"].tolist() == segmented.peaks.tolist()
     assert np.allclose(table["time_s"], segmented.peaks / 360)
-    proba = table.filter(like="proba_").to_numpy()
+    proba = table[[f"proba_{c}" for c in linear.classes_]].to_numpy()
     assert np.allclose(proba.sum(axis=1), 1)
     features = linear.beat_features(record.signal).X
-    assert (table["class"].to_numpy() == linear.estimator_.predict(features)).all()
+    usable = (table["quality"] != "unusable").to_numpy()
+    assert usable.mean() > 0.9  # a clean five-minute excerpt
+    assert (table["class"].to_numpy()[usable] == linear.estimator_.predict(features)[usable]).all()
+    assert (table["class"].to_numpy()[~usable] == "Q").all()
+    plain = clone(linear).set_params(quality=None).fit(RECORDS[:6]).predict_record(record.signal)
+    assert "quality" not in plain and (plain["class"].to_numpy() == linear.estimator_.predict(features)).all()
+
+
+def test_beats_in_a_stretch_of_noise_are_labelled_q(linear):
+    """A minute of muscle-like noise in the middle of a record: its "beats" are Q, not N/S/V/F."""
+    record = RECORDS[6]
+    signal = record.signal.copy()
+    rng = np.random.default_rng(0)
+    noisy = slice(int(120 * 360), int(180 * 360))
+    signal[noisy] += 10 * np.std(signal) * rng.normal(size=signal[noisy].size)  # beats buried
+    table = linear.predict_record(signal, fs=record.fs)
+    inside = (table["sample"] >= noisy.start + 5 * 360) & (table["sample"] < noisy.stop - 5 * 360)
+    outside = (table["sample"] < noisy.start - 5 * 360) | (table["sample"] >= noisy.stop + 5 * 360)
+    assert inside.any() and (table.loc[inside, "class"] == "Q").mean() > 0.9
+    assert (table.loc[outside, "class"] == "Q").mean() < 0.1
 
 
 def test_predict_record_refuses_a_signal_the_model_does_not_fit(linear):

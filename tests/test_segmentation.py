@@ -1,5 +1,7 @@
 """Tests of R-peak detection, beat windows, RR features and RPeakSegmenter."""
 
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -19,6 +21,7 @@ from sklearn_ecg.segmentation import (
     detect_r_peaks,
     rr_features,
 )
+from sklearn_ecg.utils import resample_rows
 
 FS = 360
 
@@ -240,12 +243,15 @@ def test_what_a_beatless_window_becomes_is_the_users_choice():
 def test_segment_measures_how_alike_the_detected_beats_are():
     # Detectors find "R peaks" in noise too: the measures tell them apart.
     rng = np.random.default_rng(0)
-    noise = RPeakSegmenter(fs=360).segment(rng.normal(size=360 * 60))
-    assert noise.peaks.size > 100  # 60 s of white noise, yet "beats"
+    white = rng.normal(size=360 * 60)
+    noise = RPeakSegmenter(fs=360).segment(white)
+    assert noise.peaks.size > 60  # 60 s of white noise, yet "beats"
     ecg = RPeakSegmenter(fs=360).segment(load_mitdb_sample()[0].signal)
     assert noise.template_corr.shape == noise.peaks.shape
     assert np.median(noise.template_corr) < 0.3 < 0.9 < np.median(ecg.template_corr)
-    assert ecg.plausible_rr > 0.95 and noise.plausible_rr < 0.85
+    # The learned detector's "beats" in noise keep a plausible rhythm; the Pan-Tompkins' do not.
+    classic = RPeakSegmenter(fs=360, detector="fast_pan_tompkins").segment(white)
+    assert ecg.plausible_rr > 0.95 and classic.plausible_rr < 0.85
     flat = RPeakSegmenter(fs=360).segment(np.zeros(3600))
     assert flat.template_corr.size == 0 and np.isnan(flat.plausible_rr)
 
@@ -357,11 +363,28 @@ def test_segment_cuts_every_lead_at_the_peaks_of_the_first():
 
 @pytest.mark.parametrize("chunk", [7.0, 60.0])
 def test_chunked_detection_gives_the_peaks_of_a_single_pass(chunk):
+    # The zero-phase Pan-Tompkins carries its state from chunk to chunk: the same peaks.
     for record in load_mitdb_sample():
-        whole = detect_r_peaks(record.signal, record.fs)
+        whole = detect_r_peaks(record.signal, record.fs, "fast_pan_tompkins")
         np.testing.assert_array_equal(
-            detect_r_peaks(record.signal, record.fs, chunk_duration=chunk), whole,
+            detect_r_peaks(record.signal, record.fs, "fast_pan_tompkins", chunk_duration=chunk), whole,
             err_msg=f"record {record.record}")
+
+
+@pytest.mark.parametrize("chunk", [7.0, 60.0])
+def test_chunked_learned_detection_is_as_good_as_a_single_pass(chunk):
+    # The network scales each chunk (with its minute of overlap on either side) by its own
+    # amplitude: where the amplitude changes (record 207's flutter) a few peaks differ,
+    # none of the accuracy.
+    tp = {"whole": 0, "chunked": 0}
+    fp = dict(tp)
+    for record in load_mitdb_sample():
+        for name, kwargs in (("whole", {}), ("chunked", {"chunk_duration": chunk})):
+            s = detection_scores(record.r_peaks, detect_r_peaks(record.signal, record.fs, **kwargs),
+                                 record.fs, exclude=record.vf_episodes)
+            tp[name] += s["tp"]
+            fp[name] += s["fp"]
+    assert tp["chunked"] >= tp["whole"] - 5 and fp["chunked"] <= fp["whole"] + 5, (tp, fp)
 
 
 @pytest.mark.parametrize("edge", ["drop", "pad"])
@@ -407,16 +430,117 @@ def _artefact(x, kind, at, fs):
     return x
 
 
+@pytest.mark.parametrize("detector", ["fast_pan_tompkins", "cnn"])
 @pytest.mark.parametrize("chunk_duration", [None, 60.0])
 @pytest.mark.parametrize("kind", ["sentinel", "spike", "step", "saturated"])
-def test_one_artefact_affects_detection_only_near_it(kind, chunk_duration):
+def test_one_artefact_affects_detection_only_near_it(kind, chunk_duration, detector):
     # One sample of -9999 stopped the default detector for the rest of the record (its
     # adaptive levels lifted for good): every artefact now affects its own few seconds.
     rec = load_mitdb_sample()[0]
     fs, at = rec.fs, rec.signal.size // 3
-    clean = detect_r_peaks(rec.signal, fs, chunk_duration=chunk_duration)
-    found = detect_r_peaks(_artefact(rec.signal, kind, at, fs), fs, chunk_duration=chunk_duration)
+    clean = detect_r_peaks(rec.signal, fs, detector, chunk_duration=chunk_duration)
+    found = detect_r_peaks(_artefact(rec.signal, kind, at, fs), fs, detector, chunk_duration=chunk_duration)
     far = int(5 * fs)
     outside = lambda p: p[(p < at - far) | (p > at + far + int(3 * fs))]  # noqa: E731
     np.testing.assert_array_equal(outside(found), outside(clean))
     assert detection_scores(rec.r_peaks, found, fs)["sensitivity"] > 0.97
+
+
+def test_learned_detector_predicts_without_tensorflow():
+    code = (
+        "import sys\n"
+        "from sklearn_ecg.datasets import load_mitdb_sample\n"
+        "from sklearn_ecg.segmentation import detect_r_peaks\n"
+        "rec = load_mitdb_sample()[0]\n"
+        "peaks = detect_r_peaks(rec.signal, rec.fs, 'cnn')\n"
+        "assert abs(len(peaks) - len(rec.r_peaks)) < 10, len(peaks)\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("fs", [100.0, 128.0, 250.0, 500.0, 1000.0])
+def test_learned_detector_at_any_rate(fs):
+    """The network works at 100 Hz; a record resampled to any rate gives the same beats."""
+    rec = load_mitdb_sample()[1]
+    x = resample_rows(rec.signal[None, :], round(rec.signal.size * fs / rec.fs))[0]
+    reference = np.round(rec.r_peaks * fs / rec.fs).astype(int)
+    s = detection_scores(reference, detect_r_peaks(x, fs, "cnn"), fs)
+    assert s["sensitivity"] > 0.99 and s["positive_predictivity"] > 0.99, s
+
+
+def test_learned_detector_inverted_and_scaled():
+    rec = load_mitdb_sample()[0]
+    for x in (-rec.signal, 1000 * rec.signal, 0.001 * rec.signal):
+        s = detection_scores(rec.r_peaks, detect_r_peaks(x, rec.fs, "cnn"), rec.fs)
+        assert s["sensitivity"] > 0.99 and s["positive_predictivity"] > 0.99, s
+
+
+def test_detections_in_noise_alone_are_in_unusable_stretches():
+    """A detector finds "beats" in noise; the signal quality says none is to be trusted."""
+    from sklearn_ecg.segmentation import peak_quality
+
+    rng = np.random.default_rng(0)
+    fs = 360.0
+    assert detect_r_peaks(np.zeros(int(60 * fs)), fs).size == 0
+    for noise in (rng.normal(size=int(60 * fs)), np.cumsum(rng.normal(size=int(60 * fs)))):
+        peaks = detect_r_peaks(noise, fs)
+        _, level = peak_quality(noise, fs, peaks)
+        assert (level == "unusable").all(), dict(zip(*np.unique(level, return_counts=True)))
+
+
+def test_learned_detector_weights_ship_small_and_plain():
+    from importlib import resources
+
+    from sklearn_ecg.segmentation._learned import load_cnn_weights
+
+    path = resources.files("sklearn_ecg.segmentation").joinpath("data", "rpeak_cnn.npz")
+    assert path.is_file() and path.stat().st_size < 200_000
+    weights = load_cnn_weights()
+    assert 0 < float(weights["threshold"]) < 1
+    assert all(np.isfinite(np.asarray(v, dtype=float)).all() for v in weights.values())
+
+
+def test_segment_refuses_leads_as_rows():
+    # Leads by samples gave beats of shape (0, 252, 108000) where detect refuses the input.
+    rec = load_mitdb_sample()[0]
+    two_leads = np.vstack([rec.signal, rec.signal])  # (2, n_samples): leads as rows
+    with pytest.raises(ValueError, match=r"leads go in columns.*signal\.T"):
+        RPeakSegmenter(fs=rec.fs).segment(two_leads)
+    assert RPeakSegmenter(fs=rec.fs).segment(two_leads.T).beats.ndim == 3
+
+
+def test_detect_refuses_an_implausibly_high_rate():
+    # --fs 1e9 gave "0 R peaks" and exit 0.
+    with pytest.raises(ValueError, match="fs must be at most 20000 Hz"):
+        detect_r_peaks(np.zeros(10_000), 1e9)
+
+
+@pytest.mark.slow
+def test_learned_detector_numpy_forward_matches_keras():
+    """The shipped weights in a Keras network (as train_rpeak_detector.py builds it) give
+    the probabilities the NumPy forward pass computes, ends of the signal included."""
+    import keras
+
+    from sklearn_ecg.segmentation._learned import cnn_forward, cnn_input, load_cnn_weights
+
+    weights = load_cnn_weights()
+    n_layers = int(weights["n_layers"])
+    inputs = keras.Input((None, 1))
+    h = x = inputs
+    for i in range(n_layers):
+        k, _, c_out = weights[f"kernel_{i}"].shape
+        layer = keras.layers.Conv1D(c_out, k, dilation_rate=int(weights["dilations"][i]), padding="same",
+                                    activation="relu")
+        out = layer(x)
+        layer.set_weights([weights[f"kernel_{i}"], weights[f"bias_{i}"]])
+        h = out if i == 0 else keras.layers.Add()([h, out])
+        x = h
+    last = keras.layers.Conv1D(1, 1, activation="sigmoid")
+    outputs = last(h)
+    last.set_weights([weights["kernel_out"], weights["bias_out"]])
+    model = keras.Model(inputs, outputs)
+    rec = load_mitdb_sample()[0]
+    z = cnn_input(rec.signal[: 20_000 * 36 // 10], rec.fs)  # 20,000 samples at 100 Hz: several blocks
+    expected = model.predict(z[None, :, None], verbose=0)[0, :, 0]
+    np.testing.assert_allclose(cnn_forward(z, weights), expected, atol=2e-5)

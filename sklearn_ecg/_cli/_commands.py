@@ -92,7 +92,37 @@ def expand_inputs(paths):
             found += [p.with_suffix("") if p.suffix == ".hea" else p for p in inside]
         else:
             found.append(path)
+    seen = {}
+    for path in found:
+        key = path.resolve()
+        if key in seen:
+            raise ValueError(
+                f"{path} is given twice (also as {seen[key]}): each record would be processed "
+                "twice; name it once"
+            )
+        seen[key] = path
     return found
+
+
+def record_names(paths):
+    """A name for each input: its file name without extension, with as many parent folders
+    as it takes to tell apart inputs of the same name (``a/rec`` and ``b/rec``)."""
+    def stem(path, depth):
+        parts = path.with_suffix("").parts if path.suffix == ".hea" else path.parts
+        name = "/".join(parts[-depth:]) if depth <= len(parts) else "/".join(parts)
+        for suffix in (".csv.gz", ".csv", ".hea"):
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return name
+
+    paths = [Path(p).resolve() for p in paths]
+    depth = 1
+    while depth < 32:
+        names = [stem(p, depth) for p in paths]
+        if len(set(names)) == len(names):
+            return names
+        depth += 1
+    return [str(p) for p in paths]
 
 
 def segment_on_stretches(segmenter, signal, stretches, peaks=None):
@@ -123,7 +153,7 @@ def segment_on_stretches(segmenter, signal, stretches, peaks=None):
     )
 
 
-def detect_record(path, *, lead=None, column=None, fs=None, detector="fast_pan_tompkins"):
+def detect_record(path, *, lead=None, column=None, fs=None, detector="cnn"):
     """R peaks of one record, its heart rate and how much its detections look like beats.
 
     Returns
@@ -135,10 +165,11 @@ def detect_record(path, *, lead=None, column=None, fs=None, detector="fast_pan_t
         fewer than two peaks in a stretch), ``seconds`` (detection time),
         ``detector``, ``template_corr`` (median correlation of the beats with
         their median beat) and ``plausible_rr`` (share of intervals between
-        0.24 and 2 s), both None with fewer than two peaks, and
-        ``looks_like_noise``.
+        0.24 and 2 s), both None with fewer than two peaks,
+        ``looks_like_noise``, and ``proba_usable`` and ``quality`` of each
+        peak (:func:`~sklearn_ecg.segmentation.peak_quality`).
     """
-    from ..segmentation import RPeakSegmenter, detect_r_peaks_on_stretches
+    from ..segmentation import RPeakSegmenter, detect_r_peaks_on_stretches, peak_quality
 
     rec = read_input(path, lead=lead, column=column, fs=fs)
     start = time.perf_counter()
@@ -150,6 +181,7 @@ def detect_record(path, *, lead=None, column=None, fs=None, detector="fast_pan_t
                    heart_rate=60 / float(np.mean(found.rr)) if found.rr.size else None,
                    seconds=seconds, detector=detector, template_corr=None, plausible_rr=None,
                    looks_like_noise=False)
+    result.proba_usable, result.quality = peak_quality(rec.signal, rec.fs, peaks)
     if peaks.size > 1:
         cut = segment_on_stretches(RPeakSegmenter(fs=rec.fs, edge="pad"), rec.signal,
                                    found.stretches, peaks=peaks)
@@ -157,11 +189,15 @@ def detect_record(path, *, lead=None, column=None, fs=None, detector="fast_pan_t
         result.plausible_rr = cut.plausible_rr
         # White noise gives about 0.1 and 70 %; every record of MIT-BIH DS1 and
         # ECG-ID (26 and 227 records of the data home) is above one bound or the other.
-        result.looks_like_noise = bool(result.template_corr < 0.3 and cut.plausible_rr < 0.85)
+        # The learned detector's "beats" in noise keep a plausible rhythm: most of them
+        # in windows the signal quality rates unusable says the same.
+        unusable = float(np.mean(result.quality == "unusable"))
+        result.looks_like_noise = bool(result.template_corr < 0.3
+                                       and (cut.plausible_rr < 0.85 or unusable > 0.5))
     return result
 
 
-def detect_records(inputs, *, lead=None, column=None, fs=None, detector="fast_pan_tompkins",
+def detect_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
                    on_record=_NO_CALLBACK):
     """``detect``: the R peaks of each input, as one table.
 
@@ -175,10 +211,14 @@ def detect_records(inputs, *, lead=None, column=None, fs=None, detector="fast_pa
     import pandas as pd
 
     inputs = expand_inputs(inputs)
+    names = record_names(inputs)
     tables, records = [], []
-    for path in inputs:
+    for path, name in zip(inputs, names):
         found = detect_record(path, lead=lead, column=column, fs=fs, detector=detector)
-        table = pd.DataFrame({"sample": found.peaks, "time_s": found.peaks / found.fs})
+        if len(inputs) > 1:
+            found.record = name
+        table = pd.DataFrame({"sample": found.peaks, "time_s": found.peaks / found.fs,
+                              "proba_usable": found.proba_usable, "quality": found.quality})
         if len(inputs) > 1:
             table.insert(0, "record", found.record)
         tables.append(table)
@@ -211,7 +251,7 @@ def beat_labels(path, peaks, fs, n_samples):
     return labels
 
 
-def segment_records(inputs, *, lead=None, column=None, fs=None, detector="fast_pan_tompkins",
+def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
                     before=0.25, after=0.45, beat_length=None, on_record=_NO_CALLBACK):
     """``segment``: the beats and RR features of each input, labelled where annotated.
 
@@ -221,16 +261,21 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="fast_p
         ``beats``, ``rr``, ``peaks`` (in each record's samples), ``records``
         (each beat's record), ``labels`` (each beat's AAMI class, "" where no
         annotation matches; None when no input is annotated),
-        ``feature_names`` and ``parts`` (one Bunch per record: ``record``,
-        ``lead``, ``fs``, ``beats``, ``rr``, ``peaks``, ``dropped``,
-        ``labels``, ``n_missing``, ``stretches``).
+        ``feature_names``, ``proba_usable`` and ``quality`` (of each beat's
+        5-s window, see :func:`~sklearn_ecg.segmentation.peak_quality`) and
+        ``parts`` (one Bunch per record: ``record``, ``lead``, ``fs``,
+        ``beats``, ``rr``, ``peaks``, ``dropped``, ``labels``, ``n_missing``,
+        ``stretches``, ``proba_usable``, ``quality``).
     """
-    from ..segmentation import RPeakSegmenter, nan_free_stretches
+    from ..segmentation import RPeakSegmenter, nan_free_stretches, peak_quality
 
     inputs = expand_inputs(inputs)
+    names = record_names(inputs)
     parts = []
-    for path in inputs:
+    for path, name in zip(inputs, names):
         rec = read_input(path, lead=lead, column=column, fs=fs)
+        if len(inputs) > 1:
+            rec.record = name
         segmenter = RPeakSegmenter(fs=rec.fs, detector=detector, before=before, after=after,
                                    beat_length=beat_length)
         stretches = nan_free_stretches(rec.signal, rec.fs)
@@ -241,9 +286,10 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="fast_p
                 f"{parts[0].record} of {parts[0].beats.shape[1]} (other sampling rates): "
                 "give --n-samples to resample them all to one length"
             )
+        proba_usable, quality = peak_quality(rec.signal, rec.fs, cut.peaks)
         part = Bunch(record=rec.record, lead=rec.lead, fs=rec.fs, n_missing=rec.n_missing,
                      stretches=stretches, labels=beat_labels(path, cut.peaks, rec.fs, len(rec.signal)),
-                     **cut)
+                     proba_usable=proba_usable, quality=quality, **cut)
         parts.append(part)
         if on_record is not None:
             on_record(part, len(inputs))
@@ -259,6 +305,8 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="fast_p
         records=np.concatenate([np.full(len(part.peaks), part.record, dtype=object)
                                 for part in parts]),
         labels=labels, feature_names=parts[0].feature_names, parts=parts,
+        proba_usable=np.concatenate([part.proba_usable for part in parts]),
+        quality=np.concatenate([part.quality for part in parts]),
     )
 
 
@@ -272,6 +320,7 @@ def write_beats(result, output):
         extra = {} if result.labels is None else {"labels": result.labels.astype(str)}
         if several:
             extra["records"] = result.records.astype(str)
+        extra["proba_usable"], extra["quality"] = result.proba_usable, result.quality.astype(str)
         np.savez_compressed(output, X=result.beats, rr=result.rr, peaks=result.peaks,
                             feature_names=result.feature_names.astype(str),
                             fs=np.array([part.fs for part in result.parts]) if several
@@ -282,6 +331,10 @@ def write_beats(result, output):
         if result.labels is not None:
             # The annotated AAMI class of each beat, empty for a detection no beat matches.
             table.insert(1, "label", result.labels)
+        # The signal quality of each beat's window, after its label.
+        at = 1 if result.labels is None else 2
+        table.insert(at, "quality", result.quality)
+        table.insert(at, "proba_usable", result.proba_usable)
         if several:
             table.insert(0, "record", result.records)
         table.to_csv(output, index=False, float_format="%.6g")
@@ -414,7 +467,7 @@ def read_recording(path, fs=None):
     return frame, fs
 
 
-def report_recording(path, *, fs=None, detector="fast_pan_tompkins"):
+def report_recording(path, *, fs=None, detector="cnn"):
     """``report``: the :func:`~sklearn_ecg.inspection.signal_report` of a recording.
 
     Returns

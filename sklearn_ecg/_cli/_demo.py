@@ -465,7 +465,7 @@ DEMO_STEPS = [
 ]
 
 
-def run_demo(*, output=DEFAULT_OUTPUT, detector="fast_pan_tompkins", epochs=15, folds=4,
+def run_demo(*, output=DEFAULT_OUTPUT, detector="cnn", epochs=15, folds=4,
              say=fmt.say):
     """Run the main job on the samples bundled with the package and return its figures.
 
@@ -478,7 +478,7 @@ def run_demo(*, output=DEFAULT_OUTPUT, detector="fast_pan_tompkins", epochs=15, 
     ----------
     output : str or path-like, default="sklearn-ecg-output"
         Folder for the files written (created if needed).
-    detector : str, default="fast_pan_tompkins"
+    detector : str, default="cnn"
         R-peak detector, one of :data:`~sklearn_ecg.segmentation.DETECTORS`.
     epochs : int, default=15
         Most epochs of each network fit.

@@ -7,6 +7,8 @@ command or a step of the demo returned and gives the lines to print.
 import sys
 import time
 
+import numpy as np
+
 EPILOG = "Run 'sklearn-ecg COMMAND --help' for the options of a command."
 PLOT_EXTRA = 'pip install "sklearn-ecg[plot]"'
 INDENT = "      "
@@ -83,6 +85,12 @@ def detection_lines(found):
         lines.append(f"signal quality: beats' median correlation with their median beat "
                      f"{found.template_corr:.2f}, {100 * found.plausible_rr:.0f}% of intervals "
                      f"between 0.24 and 2 s{verdict}")
+    quality = found.get("quality")
+    if quality is not None and len(quality):
+        shares = {level: float(np.mean(quality == level)) for level in ("excellent", "acceptable", "unusable",
+                                                                       "unrated")}
+        lines.append("beats by signal quality of their 5-s window: " + ", ".join(
+            f"{level} {100 * share:.0f}%" for level, share in shares.items() if share > 0))
     return lines
 
 
@@ -101,6 +109,8 @@ def predict_line(result, output):
     return (f"{result.table.shape[0]} beats of {plural(result.n_records, 'record')} classified in "
             f"{result.seconds:.2f} s ({result.inference} inference): "
             + ", ".join(f"{c} {counts.get(c, 0)}" for c in result.classes)
+            + (f", Q {counts['Q']} (in stretches too noisy to classify)"
+               if "Q" in counts and "Q" not in result.classes else "")
             + (f"; written to {output}" if output is not None else ""))
 
 

@@ -125,7 +125,7 @@ def build_parser():
                     "all on the samples bundled with sklearn-ecg.",
     )
     demo.add_argument("--output", default=DEFAULT_OUTPUT, help="folder for the outputs")
-    demo.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+    demo.add_argument("--detector", default=DETECTORS[0], choices=DETECTORS)
     demo.add_argument("--epochs", type=int, default=15,
                       help="most epochs of each network fit (default 15; early stopping may end sooner)")
     demo.add_argument("--folds", type=int, default=4,
@@ -144,7 +144,7 @@ def build_parser():
     report.add_argument("--fs", type=float,
                         help="sampling frequency in Hz (from the header for a WFDB record, "
                              "default 500 for a jacket CSV, else required)")
-    report.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+    report.add_argument("--detector", default=DETECTORS[0], choices=DETECTORS)
     report.add_argument("--html", help="also write the report with its plots to this HTML file")
     report.set_defaults(func=_cmd_report)
 
@@ -181,7 +181,7 @@ def build_parser():
         cmd.add_argument("--column", help="CSV column (default the first numeric one)")
         cmd.add_argument("--fs", type=float, help="sampling frequency in Hz (required for a CSV "
                                                    "file, except a jacket CSV: 500)")
-        cmd.add_argument("--detector", default="fast_pan_tompkins", choices=DETECTORS)
+        cmd.add_argument("--detector", default=DETECTORS[0], choices=DETECTORS)
         cmd.set_defaults(func=func)
         if name == "segment":
             cmd.add_argument("--before", type=float, default=0.25, help="seconds before the R peak")

@@ -12,7 +12,7 @@ from ..utils._signal import check_fs, resample_rows
 
 @renamed_kwargs(n_samples="segment_length")
 def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=0.25,
-                  after=0.45, segment_length=None, detector="fast_pan_tompkins"):
+                  after=0.45, segment_length=None, detector="cnn"):
     """Cut records into segments of one person each: median beats or raw windows.
 
     Each record's signal is cut into windows of ``window`` seconds, every
@@ -43,7 +43,7 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
         Resample each segment to this many samples; ``None`` keeps the
         record's rate (then all records must share one ``fs``). Named
         ``n_samples`` before 0.2 (still accepted, with a FutureWarning).
-    detector : str, default="fast_pan_tompkins"
+    detector : str, default="cnn"
         R-peak detector for median beats (see
         :data:`~sklearn_ecg.segmentation.DETECTORS`).
 

@@ -40,6 +40,7 @@ REPORT_COLUMNS = (
     "saturated_share",
     "outlier_share",
     "n_beats",
+    "unusable_share",
     "heart_rate",
 )
 
@@ -152,15 +153,28 @@ def _channel_row(x, outlying, fs, *, flat_run, saturation_run, detector, is_ecg)
             mean=nan, std=nan, min=nan, max=nan, median=nan,
             flat_share=nan, saturated_share=nan, outlier_share=nan,
         )
-    n_beats, heart_rate = nan, nan
+    n_beats, heart_rate, unusable = nan, nan, nan
     if is_ecg and fs >= MIN_FS:
         found = detect_r_peaks_on_stretches(x, fs, detector)
         if found.stretches.size:
             n_beats = float(found.peaks.size)
         if found.rr.size:
             heart_rate = 60.0 / float(np.median(found.rr))
-    row.update(n_beats=n_beats, heart_rate=heart_rate)
+        unusable = _unusable_share(x, fs, found.stretches)
+    row.update(n_beats=n_beats, heart_rate=heart_rate, unusable_share=unusable)
     return row
+
+
+def _unusable_share(x, fs, stretches):
+    """Share of the 5-s windows of the NaN-free stretches rated unusable (NaN if none is rated)."""
+    from ..segmentation import load_signal_quality
+    from ..segmentation._quality import MIN_WINDOW
+
+    if fs < 100:
+        return float("nan")
+    levels = [load_signal_quality().rate_signal(x[a:b], fs=fs).level.to_numpy()
+              for a, b in stretches if b - a >= MIN_WINDOW * fs]
+    return float(np.mean(np.concatenate(levels) == "unusable")) if levels else float("nan")
 
 
 def signal_report(
@@ -171,7 +185,7 @@ def signal_report(
     outlier_method="zscore",
     flat_duration=0.1,
     saturation_duration=0.01,
-    detector="fast_pan_tompkins",
+    detector="cnn",
     ecg_channels=None,
 ):
     """Summarise the quality of each channel of a recording in one table.
@@ -203,7 +217,7 @@ def signal_report(
     saturation_duration : float, default=0.01
         Shortest run, in seconds (at least two samples), of samples at the
         channel's minimum or maximum that counts as saturation.
-    detector : str, default="fast_pan_tompkins"
+    detector : str, default="cnn"
         R-peak detector, one of :data:`~sklearn_ecg.segmentation.DETECTORS`.
     ecg_channels : list of str or int, default=None
         The channels that hold ECG, where beats are looked for. None means
@@ -235,7 +249,12 @@ def signal_report(
           :func:`~sklearn_ecg.segmentation.detect_r_peaks` on each NaN-free
           stretch of at least 0.5 s, added up;
         - ``heart_rate``: ``60 / median RR interval`` in beats per minute,
-          from RR intervals within those stretches (never across a gap).
+          from RR intervals within those stretches (never across a gap);
+        - ``unusable_share``: share of the 5-s windows of those stretches
+          (of at least 2 s) that the shipped signal-quality classifier
+          (:func:`~sklearn_ecg.segmentation.load_signal_quality`) rates
+          ``"unusable"``: where beat detection is not to be trusted. NaN
+          as ``n_beats`` is, and below 100 Hz.
 
         Every share is NaN for a channel with no non-missing sample, and so
         are the statistics. ``n_beats`` is NaN for a channel outside
@@ -269,14 +288,14 @@ def signal_report(
     >>> from sklearn_ecg.inspection import signal_report
     >>> frame = load_garment_sample("sitting")  # 10 s at 500 Hz, ecg1 ... ecg5
     >>> report = signal_report(frame)
-    >>> report[["n_missing", "outlier_share", "n_beats", "heart_rate"]].round(3)
-             n_missing  outlier_share  n_beats  heart_rate
+    >>> report[["n_missing", "outlier_share", "n_beats", "heart_rate", "unusable_share"]].round(3)
+             n_missing  outlier_share  n_beats  heart_rate  unusable_share
     channel
-    ecg1             0          0.014     10.0      54.348
-    ecg2             0          0.020      9.0      53.476
-    ecg3             0          0.013     10.0      56.285
-    ecg4             0          0.020      9.0      53.476
-    ecg5             0          0.026      9.0      53.476
+    ecg1             0          0.014      9.0      53.571             0.0
+    ecg2             0          0.020      9.0      53.476             0.0
+    ecg3             0          0.013     10.0      56.285             0.5
+    ecg4             0          0.020      9.0      53.476             0.0
+    ecg5             0          0.026      9.0      53.476             0.0
     >>> report.attrs["duration"], report.attrs["n_rows_with_missing"]
     (10.0, 0)
     """
@@ -386,7 +405,7 @@ def write_html_report(
     outlier_method="zscore",
     flat_duration=0.1,
     saturation_duration=0.01,
-    detector="fast_pan_tompkins",
+    detector="cnn",
     ecg_channels=None,
 ):
     """Write the signal report and its plots to one self-contained HTML file.
@@ -419,7 +438,7 @@ def write_html_report(
         Passed to :func:`signal_report`.
     saturation_duration : float, default=0.01
         Passed to :func:`signal_report`.
-    detector : str, default="fast_pan_tompkins"
+    detector : str, default="cnn"
         Passed to :func:`signal_report`; it also finds the R peaks drawn.
     ecg_channels : list of str or int, default=None
         The channels whose R peaks are counted and drawn; None means all.

@@ -294,11 +294,17 @@ class RPeakDisplay:
         The detector's name, for the title.
     start : float, default=0.0
         Time of the first sample, in seconds.
+    quality : pandas.DataFrame, default=None
+        Signal quality of the lead's windows, as
+        :meth:`~sklearn_ecg.segmentation.SignalQualityClassifier.rate_signal`
+        returns it; windows rated ``"unusable"`` are shaded.
 
     Attributes
     ----------
     line_ : matplotlib Line2D
         The signal.
+    unusable_ : list of matplotlib Rectangle
+        One shaded span per window rated unusable (empty without ``quality``).
     peaks_ : matplotlib Line2D
         Markers on the detections: all of them without a reference (legend
         ``"detected (n)"``), the ones that match a reference beat with one
@@ -347,6 +353,7 @@ class RPeakDisplay:
         tolerance=0.15,
         detector_name=None,
         start=0.0,
+        quality=None,
     ):
         self.signal = signal
         self.peaks = peaks
@@ -355,6 +362,7 @@ class RPeakDisplay:
         self.tolerance = tolerance
         self.detector_name = detector_name
         self.start = start
+        self.quality = quality
 
     def plot(
         self,
@@ -401,6 +409,13 @@ class RPeakDisplay:
             **style_kwargs({"color": "C0", "linewidth": 0.8, "label": "signal"},
                            signal_kw),
         )[0]
+        self.unusable_ = []
+        if self.quality is not None:
+            bad = self.quality[self.quality["level"] == "unusable"]
+            for k, (a, b) in enumerate(zip(bad["start"], bad["stop"])):
+                self.unusable_.append(ax.axvspan(
+                    self.start + a / fs, self.start + b / fs, color="0.85", zorder=0,
+                    label="too noisy to trust" if k == 0 else None))
         marker = {"linestyle": "none", "zorder": 3}
         name = "R peaks" if self.detector_name is None else (
             f"R peaks ({self.detector_name})"
@@ -462,7 +477,7 @@ class RPeakDisplay:
         signal,
         fs=None,
         *,
-        detector="fast_pan_tompkins",
+        detector="cnn",
         reference=None,
         tolerance=0.15,
         ax=None,
@@ -471,6 +486,7 @@ class RPeakDisplay:
         peaks_kw=None,
         missed_kw=None,
         false_kw=None,
+        quality=False,
     ):
         """Detect the R peaks of one lead and plot them.
 
@@ -481,7 +497,7 @@ class RPeakDisplay:
         fs : float, default=None
             Sampling frequency in Hz; required unless ``signal`` is a Series
             whose ``attrs["fs"]`` holds it.
-        detector : str, default="fast_pan_tompkins"
+        detector : str, default="cnn"
             One of :data:`~sklearn_ecg.segmentation.DETECTORS`, as for
             :func:`~sklearn_ecg.segmentation.detect_r_peaks`.
         reference : array-like of int, default=None
@@ -494,6 +510,10 @@ class RPeakDisplay:
             Title; None names the detector (and its Se and +P).
         signal_kw, peaks_kw, missed_kw, false_kw : dict, default=None
             Keywords passed to :meth:`matplotlib.axes.Axes.plot`.
+        quality : bool, default=False
+            Rate the signal in 5-s windows with
+            :func:`~sklearn_ecg.segmentation.load_signal_quality` and shade the
+            unusable ones.
 
         Returns
         -------
@@ -503,9 +523,14 @@ class RPeakDisplay:
         check_matplotlib_support(f"{cls.__name__}.from_signal")
         x, fs, start = check_signal(signal, fs)
         peaks = detect_r_peaks(x, fs, detector)
+        rated = None
+        if quality:
+            from ..segmentation import load_signal_quality
+
+            rated = load_signal_quality().rate_signal(x, fs=fs)
         display = cls(
             x, peaks, fs, reference=reference, tolerance=tolerance,
-            detector_name=detector, start=start,
+            detector_name=detector, start=start, quality=rated,
         )
         return display.plot(
             ax=ax, title=title, signal_kw=signal_kw, peaks_kw=peaks_kw,

@@ -6,7 +6,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -15,7 +15,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from ..segmentation import RPeakSegmenter
+from ..segmentation import RPeakSegmenter, SignalQualityClassifier, peak_quality
 from ..utils import beat_feature_names
 from ..utils._vocabulary import AAMI_EVALUATION_CLASSES, RR_FEATURE_NAMES
 
@@ -61,6 +61,15 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
     tolerance : float, default=0.15
         Seconds within which a detected peak takes the label of an annotated
         beat in :meth:`fit`.
+    quality : "shipped", SignalQualityClassifier or None, default="shipped"
+        Rates the signal in 5-s windows in :meth:`predict_record` (the first
+        lead): each beat gets the usability of its window (``proba_usable``,
+        ``quality``), and a beat in an ``"unusable"`` window is labelled
+        ``"Q"`` (unclassifiable, as AAMI EC57 does) instead of being forced into
+        a class. ``"shipped"`` is
+        :func:`~sklearn_ecg.segmentation.load_signal_quality`; a fitted
+        :class:`~sklearn_ecg.segmentation.SignalQualityClassifier` may be
+        given; None rates nothing.
 
     Attributes
     ----------
@@ -118,15 +127,23 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         "relative_features": ["boolean"],
         "classes": ["array-like"],
         "tolerance": [Interval(Real, 0, None, closed="neither")],
+        "quality": [StrOptions({"shipped"}), SignalQualityClassifier, None],
     }
 
     def __init__(self, estimator, *, segmenter=None, relative_features=False,
-                 classes=AAMI_EVALUATION_CLASSES, tolerance=0.15):
+                 classes=AAMI_EVALUATION_CLASSES, tolerance=0.15, quality="shipped"):
         self.estimator = estimator
         self.segmenter = segmenter
         self.relative_features = relative_features
         self.classes = classes
         self.tolerance = tolerance
+        self.quality = quality
+
+    def __setstate__(self, state):
+        # Saved before quality existed: such a model rates nothing.
+        state = dict(state)
+        state.setdefault("quality", None)
+        super().__setstate__(state)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, records, y=None, **fit_params):
@@ -259,7 +276,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         result = self.segmenter_.segment(x)
         X = self._features(result.beats, result.rr, np.zeros(len(result.beats), dtype=int))
         return Bunch(X=X, peaks=result.peaks, dropped=result.dropped,
-                     template_corr=result.template_corr)
+                     template_corr=result.template_corr, signal=x)
 
     def predict_record(self, signal, *, fs=None):
         """Classify every beat of one signal: one row per beat.
@@ -278,8 +295,12 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
             ``proba_<class>`` for each class when the estimator has
             ``predict_proba``, and ``template_corr``, how alike the beat is to
             the record's median beat (low for all rows when the "beats" are
-            detections in noise). Beats too near an end of the signal to cut
-            are not rows.
+            detections in noise). With ``quality``: ``proba_usable`` and
+            ``quality`` (``"excellent"``, ``"acceptable"`` or ``"unusable"``,
+            ``"unrated"`` where the signal is shorter than 2 s or sampled
+            below 100 Hz) of the window holding each beat, and ``class`` is
+            ``"Q"`` for the beats of unusable windows. Beats too near an end
+            of the signal to cut are not rows.
         """
         import pandas as pd
 
@@ -292,6 +313,9 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
                 for label in self.classes_:
                     table[f"proba_{label}"] = pd.Series(dtype=float)
             table["template_corr"] = pd.Series(dtype=float)
+            if self.quality is not None:
+                table["proba_usable"] = pd.Series(dtype=float)
+                table["quality"] = pd.Series(dtype=object)
             return table
         if hasattr(self.estimator_, "predict_proba"):
             proba = self.estimator_.predict_proba(features.X)
@@ -301,7 +325,15 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         else:
             table["class"] = self.estimator_.predict(features.X)
         table["template_corr"] = features.template_corr
+        if self.quality is not None:
+            table["proba_usable"], table["quality"] = self._beat_quality(features.signal, features.peaks)
+            table["class"] = table["class"].astype(object).where(table["quality"] != "unusable", "Q")
         return table
+
+    def _beat_quality(self, x, peaks):
+        lead = x if x.ndim == 1 else x[:, 0]
+        return peak_quality(lead, self.fs_, peaks,
+                            quality=None if isinstance(self.quality, str) else self.quality)
 
     def get_metadata_routing(self):
         """Routing of ``fit``'s metadata to the estimator.

@@ -11,6 +11,15 @@ from ._detectors import (
     refine_peaks,
 )
 from ._evaluate import evaluate_detector
+from ._quality import (
+    QUALITY_FEATURE_NAMES,
+    QUALITY_LEVELS,
+    SignalQualityClassifier,
+    beat_quality,
+    load_signal_quality,
+    peak_quality,
+    quality_features,
+)
 from ._segmenter import RPeakSegmenter
 from ._stretches import detect_r_peaks_on_stretches, nan_free_stretches
 
@@ -19,15 +28,22 @@ __all__ = [
     "DETECTORS",
     "MIN_DURATION",
     "MIN_FS",
+    "QUALITY_FEATURE_NAMES",
+    "QUALITY_LEVELS",
     "RR_FEATURE_NAMES",
     "RUNNING_RR_BEATS",
     "WINDOW_RR_FEATURE_NAMES",
     "RPeakSegmenter",
+    "SignalQualityClassifier",
+    "beat_quality",
     "beat_windows",
     "detect_r_peaks",
     "detect_r_peaks_on_stretches",
     "evaluate_detector",
+    "load_signal_quality",
     "nan_free_stretches",
+    "peak_quality",
+    "quality_features",
     "refine_peaks",
     "rr_features",
 ]

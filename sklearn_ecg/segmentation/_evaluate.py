@@ -11,7 +11,7 @@ from ..utils._deprecation import record_field
 from ._detectors import detect_r_peaks
 
 
-def evaluate_detector(records, detector="fast_pan_tompkins", *, refine=True, tolerance=0.15):
+def evaluate_detector(records, detector="cnn", *, refine=True, tolerance=0.15):
     """Detect R peaks in annotated records and score them as in AAMI EC57.
 
     Parameters
@@ -22,7 +22,7 @@ def evaluate_detector(records, detector="fast_pan_tompkins", *, refine=True, tol
         FutureWarning) and ``vf_episodes`` (as returned by
         :func:`~sklearn_ecg.datasets.read_mitdb_record`); ventricular flutter
         episodes are left out of the count.
-    detector : str, default="fast_pan_tompkins"
+    detector : str, default="cnn"
         A name of :data:`~sklearn_ecg.segmentation.DETECTORS`.
     refine : bool, default=True
         Move detections to the QRS peak, as :func:`detect_r_peaks` does.

@@ -46,7 +46,7 @@ def nan_free_stretches(signal, fs):
     return stretches[stretches[:, 1] - stretches[:, 0] >= MIN_DURATION * fs]
 
 
-def detect_r_peaks_on_stretches(signal, fs, detector="fast_pan_tompkins"):
+def detect_r_peaks_on_stretches(signal, fs, detector="cnn"):
     """R peaks of a signal that may have gaps, detected on each NaN-free stretch.
 
     A signal without missing samples gives what
@@ -58,7 +58,7 @@ def detect_r_peaks_on_stretches(signal, fs, detector="fast_pan_tompkins"):
         One lead; NaN and infinite samples are missing.
     fs : float
         Sampling frequency in Hz, at least :data:`MIN_FS`.
-    detector : str, default="fast_pan_tompkins"
+    detector : str, default="cnn"
         One of :data:`~sklearn_ecg.segmentation.DETECTORS`.
 
     Returns
