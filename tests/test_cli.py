@@ -506,3 +506,28 @@ def test_inputs_of_one_name_in_two_folders_and_one_input_twice(tmp_path):
     same = tmp_path / "a" / ".." / "a" / "rec.csv"
     with pytest.raises(ValueError, match="is given twice"):
         expand_inputs([tmp_path / "a" / "rec.csv", same])
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04trunc", b"sample,time_s\n1,2\n"])
+def test_predict_with_a_broken_skops_file_says_so(tmp_path, content):
+    # A renamed joblib, an empty, a truncated or a CSV file raised zipfile.BadZipFile.
+    from sklearn_ecg._cli._commands import load_record_model
+
+    path = tmp_path / "model.skops"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="is not a skops file"):
+        load_record_model(path)
+
+
+def test_predict_with_an_unfitted_model_says_so(tmp_path):
+    # A saved unfitted RecordBeatClassifier raised AttributeError: ... 'lead_'.
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_ecg._cli._commands import load_record_model
+    from sklearn_ecg.pipeline import RecordBeatClassifier
+    from sklearn_ecg.utils import save_model
+
+    path = tmp_path / "model.skops"
+    save_model(RecordBeatClassifier(LogisticRegression()), path)
+    with pytest.raises(ValueError, match="never fitted"):
+        load_record_model(path)

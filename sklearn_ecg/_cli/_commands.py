@@ -348,9 +348,24 @@ def load_record_model(path):
     if not path.is_file():
         raise FileNotFoundError(f"no such model file: {path}")
     if path.suffix == ".skops":
+        import zipfile
+
+        from skops.io.exceptions import UntrustedTypesFoundException
+
         from ..utils import load_model
 
-        model = load_model(path)
+        try:
+            model = load_model(path)
+        except zipfile.BadZipFile:
+            raise ValueError(
+                f"{path} is not a skops file (a zip archive): an empty, truncated or renamed "
+                "file; a model saved with joblib loads from a .joblib path"
+            ) from None
+        except UntrustedTypesFoundException as exc:
+            raise ValueError(
+                f"{path} holds types sklearn-ecg does not trust ({exc}); if you trust the file, "
+                "load it with sklearn_ecg.utils.load_model(path, trusted=[...]) naming them"
+            ) from None
     else:
         import joblib
 
@@ -364,6 +379,8 @@ def load_record_model(path):
             "model alone does not know how to cut records (sklearn_ecg.pipeline."
             "RecordBeatClassifier wraps one with its segmentation; the demo saves one)"
         )
+    if not hasattr(model, "estimator_"):
+        raise ValueError(f"{path.name} holds a RecordBeatClassifier that was never fitted: fit it first")
     return model
 
 
