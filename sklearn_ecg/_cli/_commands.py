@@ -348,19 +348,12 @@ def load_record_model(path):
     if not path.is_file():
         raise FileNotFoundError(f"no such model file: {path}")
     if path.suffix == ".skops":
-        import zipfile
-
         from skops.io.exceptions import UntrustedTypesFoundException
 
         from ..utils import load_model
 
         try:
             model = load_model(path)
-        except zipfile.BadZipFile:
-            raise ValueError(
-                f"{path} is not a skops file (a zip archive): an empty, truncated or renamed "
-                "file; a model saved with joblib loads from a .joblib path"
-            ) from None
         except UntrustedTypesFoundException as exc:
             raise ValueError(
                 f"{path} holds types sklearn-ecg does not trust ({exc}); if you trust the file, "

@@ -98,14 +98,25 @@ def load_model(file, *, trusted=None):
     skops.io.exceptions.UntrustedTypesFoundException
         If the file names a type that is neither skops's default, sklearn-ecg's
         nor in ``trusted``: the file was tampered with or holds foreign code.
+    ValueError
+        If ``file`` is not a skops archive (empty, truncated, a joblib or CSV
+        file renamed).
     """
+    import zipfile
+
     import skops.io
 
     extra = [] if trusted is None else list(trusted)
     if not all(isinstance(name, str) for name in extra):
         raise TypeError(f"trusted must be a sequence of type names (str), got {trusted!r}")
     own = trusted_types()
-    return skops.io.load(file, trusted=own + [t for t in extra if t not in own])
+    try:
+        return skops.io.load(file, trusted=own + [t for t in extra if t not in own])
+    except zipfile.BadZipFile:
+        raise ValueError(
+            f"{file} is not a skops file (a zip archive): an empty, truncated or renamed file; "
+            "a model saved with joblib loads with joblib.load"
+        ) from None
 
 
 def set_inference(model, inference):
