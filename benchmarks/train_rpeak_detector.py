@@ -44,7 +44,7 @@ from sklearn_ecg.datasets import (
 )
 from sklearn_ecg.metrics import detection_scores
 from sklearn_ecg.segmentation import detect_r_peaks, refine_peaks
-from sklearn_ecg.segmentation._learned import CNN_FS, cnn_forward, cnn_input
+from sklearn_ecg.segmentation._learned import cnn_input, cnn_peaks
 
 WINDOW = 1000  # 10 s at CNN_FS
 HALF_WIDTH = 4  # samples (40 ms) on either side of a beat count as "a peak here"
@@ -202,13 +202,8 @@ def choose_threshold(model, records, weights, noises, rng):
 
 
 def detect_cnn(signal, fs, weights, threshold):
-    from scipy.signal import find_peaks
-
-    x = cnn_input(signal, fs)
-    proba = cnn_forward(x, weights)
-    found, _ = find_peaks(proba, height=threshold, distance=round(0.2 * CNN_FS))
-    peaks = np.round(found * (len(signal) / x.size)).astype(np.int64)
-    peaks = peaks[(peaks >= 0) & (peaks < len(signal))]
+    """The learned detector with these weights and threshold, as detect_r_peaks runs it."""
+    peaks = cnn_peaks(signal, fs, threshold=threshold, weights=weights)
     return refine_peaks(signal, peaks, fs) if peaks.size else peaks
 
 
