@@ -685,10 +685,13 @@ def _corrupt_copy(tmp_path, kind):
         hea.write_text(header.replace(" 212 ", " 999 ", 1))
     elif kind == "garbage_header":
         hea.write_text("this is not a WFDB header\n")
-    elif kind == "annotations_past_end":
+    elif kind in ("annotations_past_end", "annotation_at_end"):
         ann = wfdb.rdann(str(folder / "101"), "atr")
         samples = ann.sample.copy()
-        samples[-1] = 108000 + 500
+        if kind == "annotation_at_end":
+            samples[-2:] = [108000 - 1 + 1, 108000 + 3]  # at and after the last sample
+        else:
+            samples[-6:] = 108000 + 500 + np.arange(6)
         wfdb.wrann("101", "atr", samples, symbol=ann.symbol, write_dir=str(folder))
     return folder / "101"
 
@@ -702,7 +705,7 @@ def _corrupt_copy(tmp_path, kind):
         ("header_too_long", r"101\.dat is truncated: 162000 bytes, where 101\.hea's 216000"),
         ("unknown_format", r"101\.hea names WFDB formats \['999'\] that do not exist"),
         ("garbage_header", r"101\.hea is not a valid WFDB header"),
-        ("annotations_past_end", r"101\.atr has annotations outside the signal: .* to 108500"),
+        ("annotations_past_end", r"101\.atr has annotations outside the signal: .* to 108505"),
     ],
 )
 def test_corrupt_wfdb_record_gives_an_error_naming_the_file(tmp_path, kind, message):
@@ -714,6 +717,14 @@ def test_corrupt_wfdb_record_gives_an_error_naming_the_file(tmp_path, kind, mess
     if kind != "annotations_past_end":  # read_signal reads no annotations
         with pytest.raises((ValueError, FileNotFoundError), match=message):
             read_signal(base)
+
+
+def test_annotations_at_the_last_sample_are_dropped_with_a_warning(tmp_path):
+    _corrupt_copy(tmp_path, "annotation_at_end")
+    with pytest.warns(UserWarning, match=r"101\.atr: 2 annotations at or after the last sample"):
+        rec = read_mitdb_record("101", data_home=tmp_path)
+    assert rec.annotation_samples.max() < 108000
+    assert rec.r_peaks.size == rec.beat_labels.size == rec.beat_symbols.size
 
 
 def test_every_bundled_record_passes_the_file_checks():

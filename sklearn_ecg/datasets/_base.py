@@ -229,8 +229,19 @@ def read_wfdb_signals(path, **kwargs):
         raise ValueError(f"cannot read the signals of WFDB record {path}: {exc}") from None
 
 
+_MAX_PAST_END = 5  # annotations at or after the last sample dropped with a warning; more: an error
+
+
 def read_wfdb_annotations(path, extension, sig_len):
-    """``wfdb.rdann``, checked: every annotation must lie inside the signal."""
+    """``wfdb.rdann``, checked: every annotation must lie inside the signal.
+
+    A few annotations (at most 5) at or after the last sample, which some
+    PhysioNet records have, are dropped with a warning that says how many;
+    more, or any before the first sample, mean a truncated signal or another
+    record's annotations, and raise.
+    """
+    import warnings
+
     ann_file = Path(f"{path}.{extension}")
     try:
         with quiet_wfdb() as wfdb:
@@ -238,10 +249,21 @@ def read_wfdb_annotations(path, extension, sig_len):
     except Exception as exc:  # noqa: BLE001
         raise ValueError(f"{ann_file} is not a valid WFDB annotation file: {exc}") from None
     samples = np.asarray(ann.sample, dtype=np.int64)
-    if samples.size and (samples.min() < 0 or samples.max() >= sig_len):
+    past = samples >= sig_len
+    if samples.size and (samples.min() < 0 or past.sum() > _MAX_PAST_END):
         raise ValueError(
             f"{ann_file} has annotations outside the signal: samples {samples.min()} to "
             f"{samples.max()}, the record has {sig_len} (a truncated signal or another "
             "record's annotations)"
         )
+    if past.any():
+        warnings.warn(
+            f"{ann_file}: {int(past.sum())} annotation{'s' * int(past.sum() > 1)} at or after the "
+            f"last sample ({sig_len - 1}) dropped", UserWarning, stacklevel=3)
+        keep = ~past
+        n = samples.size
+        for field, value in list(vars(ann).items()):
+            if isinstance(value, (list, np.ndarray)) and len(value) == n:
+                kept = np.asarray(value, dtype=object)[keep] if isinstance(value, list) else value[keep]
+                setattr(ann, field, list(kept) if isinstance(value, list) else kept)
     return ann
