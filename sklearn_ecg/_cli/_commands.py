@@ -341,9 +341,12 @@ def write_beats(result, output):
 
 
 def load_record_model(path):
-    """A saved RecordBeatClassifier: skops files loaded safely, others with joblib."""
-    from ..pipeline import RecordBeatClassifier
+    """A saved RecordBeatClassifier or UniversalBeatClassifier: skops files loaded safely,
+    others with joblib."""
+    from ..pipeline import RecordBeatClassifier, UniversalBeatClassifier
 
+    if isinstance(path, (RecordBeatClassifier, UniversalBeatClassifier)):
+        return path  # loaded already
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such model file: {path}")
@@ -366,6 +369,11 @@ def load_record_model(path):
             model = joblib.load(path)
         except Exception as exc:  # noqa: BLE001 - unpickling raises anything
             raise ValueError(f"cannot load {path} as a joblib model: {exc}") from None
+    if isinstance(model, UniversalBeatClassifier):
+        if not hasattr(model, "estimators_"):
+            raise ValueError(f"{path.name} holds a UniversalBeatClassifier that was never fitted: "
+                             "fit it first")
+        return model
     if not isinstance(model, RecordBeatClassifier):
         raise ValueError(
             f"{path.name} holds a {type(model).__name__}, not a RecordBeatClassifier: a beat "
@@ -432,6 +440,61 @@ def predict_files(model, inputs, *, lead=None, column=None, fs=None, inference="
             client.close()
     return Bunch(table=table, n_records=len(inputs), seconds=time.perf_counter() - start,
                  inference=inference, classes=list(model.classes_))
+
+
+def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress=None):
+    """``predict`` with a UniversalBeatClassifier (the shipped one when ``model`` is None).
+
+    Every lead of each record is read (:func:`read_recording`) and classified;
+    the Holter summary of each record is computed, and with ``report`` written
+    as HTML (``report`` itself for one record, ``<stem>-<record>.html`` beside
+    it for several).
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``table`` (one row per beat, ``record`` first), ``summaries`` (record
+        name to :func:`~sklearn_ecg.inspection.holter_summary`), ``n_records``,
+        ``seconds``, ``inference`` ("numpy"), ``classes`` and ``model``.
+    """
+    import warnings
+
+    import pandas as pd
+
+    from ..inspection import holter_summary, write_holter_report
+    from ..pretrained import load_beat_classifier
+
+    fs = check_fs_option(fs)
+    inputs = expand_inputs(inputs)
+    names = record_names(inputs)
+    start = time.perf_counter()
+    model = load_beat_classifier() if model is None else load_record_model(model)
+    bar = progress(len(inputs)) if progress is not None else None
+    tables, summaries = [], {}
+    for path, name in zip(inputs, names):
+        frame, rec_fs = read_recording(path, fs=fs)
+        signal = frame.to_numpy(dtype=float)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = model.predict_record(signal, fs=rec_fs)
+        for w in caught:
+            if say is not None:
+                say(f"{name}: {w.message}")
+        table.insert(0, "record", name)
+        summaries[name] = holter_summary(table, duration=signal.shape[0] / rec_fs)
+        if report is not None:
+            target = Path(report)
+            if len(inputs) > 1:
+                target = target.with_name(f"{target.stem}-{name.replace('/', '_')}{target.suffix}")
+            write_holter_report(table, signal, rec_fs, target, title=f"Holter summary of {name}")
+            summaries[name].report = target
+        tables.append(table)
+        if bar is not None:
+            bar.step(name, len(table))
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    return Bunch(table=table, summaries=summaries, n_records=len(inputs),
+                 seconds=time.perf_counter() - start, inference="numpy",
+                 classes=list(model.classes_), model=model)
 
 
 def read_recording(path, fs=None):

@@ -12,7 +12,9 @@ from ._commands import (
     check_table_output,
     detect_records,
     expand_inputs,
+    load_record_model,
     predict_files,
+    predict_universal,
     report_recording,
     segment_records,
     write_beats,
@@ -72,21 +74,55 @@ def _cmd_segment(args):
     return result
 
 
+_MODEL_SUFFIXES = (".joblib", ".skops", ".pkl")
+
+
 def _cmd_predict(args):
+    from ..inspection import holter_summary_lines
+    from ..pipeline import UniversalBeatClassifier
+
     check_fs_option(args.fs)
     output = check_table_output(args.output)
+    model, inputs = args.model, list(args.inputs)
+    if model is None and len(inputs) > 1 and Path(inputs[0]).suffix in _MODEL_SUFFIXES:
+        model, inputs = inputs[0], inputs[1:]  # the model first, as before --model
+    if model is not None:
+        model = load_record_model(model)
+    if model is None or isinstance(model, UniversalBeatClassifier):
+        if args.report is not None and not str(args.report).endswith(".html"):
+            raise ValueError(f"--report must end in .html, got {args.report}")
+        result = predict_universal(model, inputs, fs=args.fs, report=args.report,
+                                   say=fmt.say_err, progress=fmt.Progress)
+        _write_table(result.table, output)
+        if model is None:
+            fmt.say_err("model: the shipped beat classifier (sklearn_ecg.pretrained."
+                        "load_beat_classifier; research use, not a medical device)")
+        for name, summary in result.summaries.items():
+            for line in holter_summary_lines(summary, name):
+                fmt.say_err(line)
+            if "report" in summary:
+                fmt.say_err(f"  report written to {summary.report}")
+        fmt.say_err(fmt.predict_line(result, output))
+        return result
+    if args.report is not None:
+        raise ValueError("--report needs the shipped or a UniversalBeatClassifier model")
+    args.inputs, args.model = inputs, model
     # The table goes to standard output or a file; what the reader says, to standard error.
     result = predict_files(args.model, args.inputs, lead=args.lead, column=args.column, fs=args.fs,
                            inference=args.inference, scheduler=args.scheduler,
                            progress=fmt.Progress, say=fmt.say_err)
-    if output is None:
-        result.table.to_csv(sys.stdout, index=False, float_format="%.6g")
-    elif output.suffix == ".parquet":
-        result.table.to_parquet(output, index=False)
-    else:
-        result.table.to_csv(output, index=False, float_format="%.6g")
+    _write_table(result.table, output)
     fmt.say_err(fmt.predict_line(result, output))
     return result
+
+
+def _write_table(table, output):
+    if output is None:
+        table.to_csv(sys.stdout, index=False, float_format="%.6g")
+    elif output.suffix == ".parquet":
+        table.to_parquet(output, index=False)
+    else:
+        table.to_csv(output, index=False, float_format="%.6g")
 
 
 def _cmd_report(args):
@@ -149,14 +185,25 @@ def build_parser():
     report.set_defaults(func=_cmd_report)
 
     predict = sub.add_parser(
-        "predict", help="classify every beat of WFDB records or CSV files with a saved model",
-        description="Segment each record with the saved model's own settings and write one row "
-                    "per beat: record, sample, time, class and the probability of each class.",
+        "predict", help="classify every beat of WFDB records or CSV files (the shipped model "
+                        "or a saved one)",
+        description="Classify every beat of each record and write one row per beat: record, "
+                    "sample, time, class and the probability of each class. Without --model the "
+                    "shipped beat classifier reads every lead at any rate from 100 Hz and prints "
+                    "a Holter summary per record; a saved RecordBeatClassifier segments with its "
+                    "own settings.",
     )
-    predict.add_argument("model", help="a saved RecordBeatClassifier (.joblib, or .skops "
-                                       "loaded safely); the demo writes cnn_pipeline.joblib")
     predict.add_argument("inputs", nargs="+", metavar="RECORD",
-                         help="WFDB records (path with or without .hea), CSV files or folders of them")
+                         help="WFDB records (path with or without .hea), CSV files or folders of "
+                              "them (a saved model given first is taken as --model)")
+    predict.add_argument("--model", help="a saved RecordBeatClassifier or UniversalBeatClassifier "
+                                         "(.joblib, or .skops loaded safely; the demo writes "
+                                         "cnn_pipeline.joblib); default the shipped beat "
+                                         "classifier, which reads every lead and prints a Holter "
+                                         "summary of each record")
+    predict.add_argument("--report", help="with the shipped (or a universal) model: write the "
+                                          "Holter summary, heart-rate trend and first abnormal "
+                                          "beats to this HTML file")
     predict.add_argument("--output", help="output table, .csv or .parquet (default: CSV on "
                                           "standard output)")
     predict.add_argument("--lead", help="WFDB signal name (default the model's training lead)")

@@ -4,6 +4,9 @@
   file) summarises each channel of a recording: missing values, range, flat
   lines, saturation, outlying samples and heart rate;
   :func:`missing_values_by_row` counts the missing channels of each row.
+- :func:`holter_summary` (and :func:`write_holter_report`) summarises a
+  record's beat table as a Holter report does: beats per class, ectopic
+  burden, V couplets, triplets and runs, S runs, heart rate.
 - The ``*Display`` classes follow scikit-learn's visualisation API: build one
   with a ``from_*`` class method, which draws it and returns it with its
   matplotlib artists (``figure_``, ``ax_`` ...).
@@ -26,6 +29,7 @@ Plots need matplotlib, the optional ``plot`` extra
 
 from ._beats import AAMIConfusionMatrixDisplay, BeatsDisplay
 from ._history import TrainingHistoryDisplay
+from ._holter import holter_summary, holter_summary_lines, write_holter_report
 from ._report import missing_values_by_row, signal_report, write_html_report
 from ._signal import RPeakDisplay, SignalDisplay
 from ._similarity import DetCurveDisplay, SimilarityDisplay, SimilarityMatrixDisplay
@@ -39,7 +43,10 @@ __all__ = [
     "SimilarityDisplay",
     "SimilarityMatrixDisplay",
     "TrainingHistoryDisplay",
+    "holter_summary",
+    "holter_summary_lines",
     "missing_values_by_row",
     "signal_report",
+    "write_holter_report",
     "write_html_report",
 ]
