@@ -218,18 +218,3 @@ def test_readme_table_is_the_contract():
 
 if __name__ == "__main__":
     sys.stdout.write(contract_table() + "\n")
-
-
-def test_readme_first_snippet_runs_without_a_warning():
-    # Its model selection part, up to the grid search: it printed nine
-    # ConvergenceWarnings. What follows names the user's own data.
-    text = README.read_text(encoding="utf-8")
-    start = text.index("```python") + len("```python")
-    code = text[start:text.index("```", start)]
-    code = code[:code.index("search.fit(data.X, data.y, groups=data.groups)")]
-    code += "search.fit(data.X, data.y, groups=data.groups)\n"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        namespace = {}
-        exec(compile(code, "README.md", "exec"), namespace)
-    assert namespace["search"].best_score_ > 0.5

@@ -12,8 +12,8 @@ the refitted pipeline is saved with joblib, loaded back and scored per class wit
 the sensitivity and positive predictivity the arrhythmia literature reports.
 
 Eight patients and a few epochs keep this example to a minute: the figures say
-how to use the estimator, not how well it classifies (see the benchmarks in the
-README for that).
+how to use the estimator, not how well it classifies (``benchmarks/README.md``
+measures that).
 """
 
 import os

@@ -298,7 +298,7 @@ def detect_r_peaks(signal, fs, detector="cnn", *, refine=True, chunk_duration=No
         network trained on annotated MIT-BIH and SVDB records with noise and
         artefacts mixed in, NumPy inference; half the errors of
         ``"fast_pan_tompkins"`` on held-out patients, clean and in noise, see
-        the README), ``"fast_pan_tompkins"`` (this library's zero-phase,
+        benchmarks/README.md), ``"fast_pan_tompkins"`` (this library's zero-phase,
         vectorised Pan-Tompkins, a third faster) or a detector of
         py-ecg-detectors:
         ``"two_average"``, ``"matched_filter"`` (signals at rates other than 250
