@@ -237,9 +237,9 @@ def test_report_on_a_plain_csv_needs_fs(tmp_path, capsys):
     "argv, message",
     [
         (["report", "missing.csv"], "no such file: missing.csv"),
-        (["report", "{empty}"], "cannot read"),
+        (["report", "{empty}"], "holds no data rows (it is empty)"),
         (["report", "{corrupt}"], "cannot read"),
-        (["report", "{text}", "--fs", "500"], "no numeric column"),
+        (["report", "{text}", "--fs", "500"], "no numeric signal column"),
         (["report", "{plain}"], "--fs is required"),
         (["report", "{plain}", "--fs", "0"], "--fs must be a positive number"),
         (["report", "{jacket}", "--fs", "-500"], "--fs must be a positive number"),
@@ -366,7 +366,7 @@ def test_detect_csv_column(tmp_path, capsys):
         (["detect", "{garment}", "--fs", "0"], "--fs must be a positive number"),
         (["detect", "{record}", "--fs", "250"], "disagrees with the record's header"),
         (["detect", "{record}", "--lead", "V1"], "--lead 'V1'"),
-        (["detect", "{bad}", "--fs", "500"], "no numeric column"),
+        (["detect", "{bad}", "--fs", "500"], "no numeric signal column"),
     ],
 )
 def test_input_errors_end_with_one_line(tmp_path, capsys, argv, message):

@@ -6,7 +6,6 @@ let the caller say something after each record (a progress bar, a line).
 Errors name the options of the command line (``--fs``, ``--lead``).
 """
 
-import re
 import time
 from pathlib import Path
 
@@ -23,16 +22,7 @@ def check_fs_option(fs):
     return None if fs is None else check_fs(fs, "--fs")
 
 
-# read_signal names its arguments as Python spells them; the command line's user
-# typed options. Only the messages that start with, or say "no", an argument.
-_ARGUMENT_IN_MESSAGE = re.compile(
-    r"^(fs)(?= is required| \S+ disagrees)|^(column)(?= ')|^(lead)(?= must)|(?<=has no )(lead)(?= ')"
-    r"|(?<=has none of the )(lead)(?=s )"
-)
-
-
-def _as_options(message):
-    return _ARGUMENT_IN_MESSAGE.sub(lambda m: "--" + m.group(0), message)
+_OPTIONS = ("--lead", "--column", "--fs")  # the reader's errors name what the user typed
 
 
 def read_input(path, *, lead=None, column=None, fs=None):
@@ -48,13 +38,9 @@ def read_input(path, *, lead=None, column=None, fs=None):
         If the file cannot be read, the lead or column does not exist, ``--fs``
         is wrong or missing, or the signal holds no valid sample.
     """
-    from ..datasets import read_signal
+    from ..datasets._signal_file import _read_signal
 
-    fs = check_fs_option(fs)
-    try:
-        rec = read_signal(path, lead=lead, column=column, fs=fs)
-    except ValueError as exc:
-        raise ValueError(_as_options(str(exc))) from None
+    rec = _read_signal(path, lead=lead, column=column, fs=fs, options=_OPTIONS)
     valid = np.isfinite(rec.signal)
     if not valid.any():
         raise ValueError(f"{rec.record} holds no valid sample")
@@ -177,7 +163,8 @@ def detect_record(path, *, lead=None, column=None, fs=None, detector="cnn"):
     seconds = time.perf_counter() - start
     peaks = found.peaks
     result = Bunch(record=rec.record, lead=rec.lead, fs=rec.fs, duration=rec.signal.size / rec.fs,
-                   n_missing=rec.n_missing, stretches=found.stretches, peaks=peaks, rr=found.rr,
+                   n_missing=rec.n_missing, fs_source=rec.fs_source, stretches=found.stretches,
+                   peaks=peaks, rr=found.rr,
                    heart_rate=60 / float(np.mean(found.rr)) if found.rr.size else None,
                    seconds=seconds, detector=detector, template_corr=None, plausible_rr=None,
                    looks_like_noise=False)
@@ -287,7 +274,8 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
                 "give --n-samples to resample them all to one length"
             )
         proba_usable, quality = peak_quality(rec.signal, rec.fs, cut.peaks)
-        part = Bunch(record=rec.record, lead=rec.lead, fs=rec.fs, n_missing=rec.n_missing,
+        part = Bunch(record=rec.record, lead=rec.lead, fs=rec.fs, fs_source=rec.fs_source,
+                     n_missing=rec.n_missing,
                      stretches=stretches, labels=beat_labels(path, cut.peaks, rec.fs, len(rec.signal)),
                      proba_usable=proba_usable, quality=quality, **cut)
         parts.append(part)
@@ -463,6 +451,7 @@ def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress
 
     from ..inspection import holter_summary, write_holter_report
     from ..pretrained import load_beat_classifier
+    from ._format import rate_line
 
     fs = check_fs_option(fs)
     inputs = expand_inputs(inputs)
@@ -473,6 +462,9 @@ def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress
     tables, summaries = [], {}
     for path, name in zip(inputs, names):
         frame, rec_fs = read_recording(path, fs=fs)
+        line = rate_line(Bunch(record=name, fs=rec_fs, fs_source=frame.attrs["fs_source"]))
+        if line is not None and say is not None:
+            say(line)
         signal = frame.to_numpy(dtype=float)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -498,46 +490,18 @@ def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress
 
 
 def read_recording(path, fs=None):
-    """A recording as a DataFrame of its channels and its sampling rate.
+    """A recording as a DataFrame of its channels, its sampling rate and where that comes from.
 
-    A WFDB record gives all its signals at its header's rate. A jacket CSV
-    (columns ``ecg1`` ... ``ecg5``) is read by ``read_garment_csv``, at 500 Hz
-    unless ``fs`` says otherwise; any other CSV gives its numeric columns and
-    needs ``fs``.
+    :func:`sklearn_ecg.datasets.read_recording`, its errors naming ``--fs``.
     """
     import pandas as pd
 
-    from ..datasets import read_garment_csv
-    from ..datasets._base import read_wfdb_header, read_wfdb_signals
-    from ..datasets._signal_file import _is_wfdb, _read_numeric_csv
+    from ..datasets._signal_file import _read_recording
 
-    fs = check_fs_option(fs)
-    path = Path(path)
-    if _is_wfdb(path):
-        base = path.with_suffix("")
-        header = read_wfdb_header(base)
-        if fs is not None and fs != float(header.fs):
-            raise ValueError(f"--fs {fs:g} disagrees with the record's header ({header.fs} Hz)")
-        record = read_wfdb_signals(base)
-        return pd.DataFrame(record.p_signal, columns=list(header.sig_name)), float(header.fs)
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
-    if path.is_dir():
-        raise ValueError(f"{path} is a folder, not a CSV file")
-    try:
-        frame = read_garment_csv(path, **({} if fs is None else {"fs": fs}))
-        return frame, frame.attrs["fs"]
-    except Exception:  # noqa: BLE001
-        # Not a jacket CSV (or not readable at all, e.g. a corrupt .gz raises
-        # zlib.error): read its numeric columns, which says what is wrong if anything.
-        pass
-    frame = _read_numeric_csv(path)
-    if fs is None:
-        raise ValueError(
-            f"--fs is required for {path.name}, a CSV file without the jacket's "
-            "ecg1 ... ecg5 columns (samples per second)"
-        )
-    return frame, fs
+    rec = _read_recording(path, fs=fs, options=_OPTIONS)
+    frame = pd.DataFrame(rec.signal, columns=list(rec.leads))
+    frame.attrs["fs_source"] = rec.fs_source
+    return frame, rec.fs
 
 
 def report_recording(path, *, fs=None, detector="cnn"):
@@ -553,4 +517,5 @@ def report_recording(path, *, fs=None, detector="cnn"):
 
     frame, fs = read_recording(path, fs=fs)
     return Bunch(report=signal_report(frame, fs, detector=detector), frame=frame, fs=fs,
-                 name=Path(path).name, detector=detector)
+                 fs_source=frame.attrs["fs_source"], name=Path(path).name,
+                 record=Path(path).name, detector=detector)

@@ -61,6 +61,16 @@ class Progress:
 # -- reading, detect, segment, predict -----------------------------------------
 
 
+def rate_line(rec):
+    """Where a record's sampling rate comes from, when neither its header nor ``--fs`` gave it."""
+    source = rec.get("fs_source")
+    if source in (None, "header", "given"):
+        return None
+    if source.startswith("time column"):
+        return f"{rec.record}: read at {rec.fs:g} Hz, the rate of its {source}"
+    return f"{rec.record}: read at {source}; give --fs if it is another"
+
+
 def missing_line(rec):
     """What was done about the missing samples of a record read, or None when none were."""
     if not rec.n_missing:

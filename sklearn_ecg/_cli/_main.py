@@ -38,9 +38,9 @@ def _cmd_detect(args):
     progress = fmt.Progress(len(inputs), unit="R peaks") if len(inputs) > 1 else None
 
     def on_record(found, _):
-        line = fmt.missing_line(found)
-        if line is not None:
-            say(line)
+        for line in (fmt.rate_line(found), fmt.missing_line(found)):
+            if line is not None:
+                say(line)
         for line in fmt.detection_lines(found):
             say(line)
         if progress is not None:
@@ -59,9 +59,9 @@ def _cmd_segment(args):
     progress = fmt.Progress(len(inputs)) if len(inputs) > 1 else None
 
     def on_record(part, _):
-        line = fmt.missing_line(part)
-        if line is not None:
-            fmt.say(line)
+        for line in (fmt.rate_line(part), fmt.missing_line(part)):
+            if line is not None:
+                fmt.say(line)
         fmt.say(fmt.segment_line(part))
         if progress is not None:
             progress.step(part.record, len(part.beats))
@@ -127,6 +127,9 @@ def _write_table(table, output):
 
 def _cmd_report(args):
     result = report_recording(args.input, fs=args.fs, detector=args.detector)
+    line = fmt.rate_line(result)
+    if line is not None:
+        fmt.say(line)
     for line in fmt.recording_report_lines(result):
         fmt.say(line)
     if args.html is not None:

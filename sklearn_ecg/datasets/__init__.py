@@ -38,7 +38,7 @@ from ._samples import (
     load_mitdb_sample,
 )
 from ._segments import make_segments
-from ._signal_file import read_signal
+from ._signal_file import read_recording, read_signal
 from ._unlabelled import (
     UNLABELLED_DATABASES,
     iter_unlabelled_segments,
@@ -79,6 +79,7 @@ __all__ = [
     "read_garment_csv",
     "read_mitdb_record",
     "read_nstdb_noise",
+    "read_recording",
     "read_signal",
     "write_unlabelled_segments",
 ]
