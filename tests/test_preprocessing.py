@@ -503,3 +503,40 @@ def test_outlier_filter_refuses_one_row():
     # Fitted on one row, every column looked constant and every other row was flagged.
     with pytest.raises(ValueError, match="1 sample"):
         OutlierFilter().fit(np.array([[0.1, 0.2, 0.3]]))
+
+
+# -- columns that are not beat samples (issue 31) ------------------------------------------
+
+
+def _beats_frame():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(20, 32)), columns=[f"s{i}" for i in range(32)])
+    X["record"] = 208.0
+    return X
+
+
+@pytest.mark.parametrize("estimator", [BeatNormalizer(), BeatFeatureExtractor(fs=128)])
+def test_a_numeric_column_beside_the_beat_is_refused_not_scaled(estimator):
+    # record=208 was scaled as a beat sample, squashing the beat into [0, 0.018].
+    with pytest.raises(ValueError, match=r"X has columns \['record'\] beside its beat samples"):
+        estimator.fit(_beats_frame())
+
+
+def test_beat_features_pass_named_extra_columns_through():
+    X = _beats_frame()
+    out = BeatFeatureExtractor(fs=128, extra_features=["record"]).fit_transform(X)
+    assert np.all(np.asarray(out)[:, 0] == 208.0)
+
+
+@pytest.mark.parametrize("estimator", [BeatNormalizer(), BeatFeatureExtractor(fs=128),
+                                       OutlierFilter()])
+@pytest.mark.parametrize("column", [["208"] * 20, pd.Timestamp("2020-01-01")])
+def test_text_and_date_columns_are_refused_by_name(estimator, column):
+    # A patient string was converted silently; a date gave NumPy's promotion error.
+    X = _beats_frame().drop(columns="record")
+    X["patient"] = column
+    with pytest.raises(ValueError, match=r"X has columns that are not numbers: \['patient'\]"):
+        estimator.fit(X)
+    fitted = clone(estimator).fit(X.drop(columns="patient"))
+    with pytest.raises(ValueError, match="not numbers"):
+        fitted.transform(X)

@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ..utils import extra_column_indices, resample_rows
-from ..utils._signal import check_extra_columns, template_correlation
+from ..utils._signal import check_beat_columns, check_extra_columns, template_correlation
 
 _MORPHOLOGY_NAMES = (
     "r_amplitude", "q_amplitude", "s_amplitude", "qrs_width", "qrs_energy",
@@ -144,10 +144,16 @@ class BeatFeatureExtractor(TransformerMixin, BaseEstimator):
         -------
         self : object
         """
+        check_beat_columns(X, "BeatFeatureExtractor", beats=False)
+        frame = X
         X = validate_data(self, X, allow_nd=True, dtype=np.float64)
         self.extra_indices_, self.beat_shape_ = _split_spec(
             X, self.extra_features, self.n_leads, getattr(self, "feature_names_in_", None)
         )
+        if hasattr(self, "feature_names_in_"):
+            check_beat_columns(frame, "BeatFeatureExtractor",
+                               extra=self.feature_names_in_[self.extra_indices_],
+                               hint=", or name them in extra_features to pass them through")
         if X.ndim == 2:
             check_extra_columns(X, self.extra_indices_, getattr(self, "feature_names_in_", None))
         return self
@@ -188,6 +194,7 @@ class BeatFeatureExtractor(TransformerMixin, BaseEstimator):
             ``template_corr``.
         """
         check_is_fitted(self)
+        check_beat_columns(X, "BeatFeatureExtractor", beats=False)
         X = validate_data(self, X, allow_nd=True, dtype=np.float64, reset=False)
         if self.relative:
             if groups is None:

@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 
 from ..utils import beat_feature_names, check_fs, resample_rows
 from ..utils._deprecation import renamed_message, renamed_param, renamed_state
+from ..utils._signal import check_beat_columns
 from ..utils._vocabulary import RR_COLUMNS
 
 
@@ -194,6 +195,7 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         self : BeatNormalizer
             The fitted transformer.
         """
+        check_beat_columns(X, "BeatNormalizer")
         X = validate_data(self, X, dtype=np.float64, allow_nd=True)
         _check_beat_dims(X)
         rr_columns = [
@@ -250,6 +252,7 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
             The normalised beats; each lead of a 3-D beat is normalised alone.
         """
         check_is_fitted(self)
+        check_beat_columns(X, "BeatNormalizer")
         X = validate_data(self, X, dtype=np.float64, reset=False, allow_nd=True)
         _check_beat_dims(X)
         if X.ndim == 3:

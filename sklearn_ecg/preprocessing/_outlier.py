@@ -21,6 +21,8 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._signal import check_beat_columns
+
 # 1.4826 = 1 / Phi^-1(3/4): makes the median absolute deviation estimate the
 # standard deviation of normally distributed data.
 _MAD_TO_STD = 1.4826
@@ -186,6 +188,7 @@ class OutlierFilter(
         """
         # One row has no spread: every column would be "constant" and every other
         # row flagged; a scale needs at least two rows.
+        check_beat_columns(X, "OutlierFilter", beats=False)
         X = validate_data(
             self,
             X,
@@ -269,6 +272,7 @@ class OutlierFilter(
 
     def _validate_for_predict(self, X):
         check_is_fitted(self)
+        check_beat_columns(X, "OutlierFilter", beats=False)
         return validate_data(
             self,
             X,

@@ -219,6 +219,74 @@ def resample_rows(X, n_samples):
     return out[:, :n_samples] + first + (last - first) * t_out
 
 
+def check_beat_columns(X, estimator, *, extra=None, beats=True, hint=""):
+    """Refuse the columns of a DataFrame that cannot be what ``estimator`` takes.
+
+    Text and date columns (a ``patient`` name, a timestamp) are refused by name,
+    instead of failing in NumPy's or pandas' conversion or being converted
+    silently. With ``beats=True`` (estimators that treat columns as samples of
+    one beat) numeric columns named apart from the beat are refused as well:
+    when most columns share one name followed by a number (``beat_000``,
+    ``s0``, ``0``), a column that does not (``record``) is not a beat sample,
+    and scaling it with the beat would squash the beat. RR columns that the
+    library writes are left to the caller's own warning; ``extra`` names the
+    columns the estimator takes as extra features (``extra_features``).
+
+    Parameters
+    ----------
+    X : object
+        Anything; only a DataFrame is checked.
+    estimator : str
+        The estimator's name, for the message.
+    extra : sequence of str, default=None
+    beats : bool, default=True
+    hint : str, default=""
+        Ends the message about numeric columns apart from the beat.
+
+    Raises
+    ------
+    ValueError
+        Naming the columns and what to do with them.
+    """
+    import re
+
+    columns = getattr(X, "columns", None)
+    dtypes = getattr(X, "dtypes", None)
+    if columns is None or dtypes is None or getattr(X, "ndim", 2) != 2:
+        return
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    text = [str(c) for c, t in zip(columns, dtypes) if not is_numeric_dtype(t) or is_bool_dtype(t)]
+    if text:
+        raise ValueError(
+            f"X has columns that are not numbers: {text[:5]}{' ...' if len(text) > 5 else ''} "
+            f"({', '.join(sorted({str(X[c].dtype) for c in columns if str(c) in text}))}); "
+            f"{estimator} takes numeric columns only: drop them (X.drop(columns=[...])) or "
+            "send only the signal columns to it with sklearn.compose.ColumnTransformer"
+        )
+    if not beats:
+        return
+    from ._vocabulary import RR_COLUMNS
+
+    names = [str(c) for c in columns]
+    prefixes = [m.group(1) if (m := re.fullmatch(r"(.*?)(\d+)", n)) else None for n in names]
+    numbered = [p for p in prefixes if p is not None]
+    if not numbered:
+        return
+    prefix = max(set(numbered), key=numbered.count)
+    if numbered.count(prefix) < max(2, len(names) // 2):
+        return  # no name most columns share: nothing to tell beat samples by
+    skip = set(RR_COLUMNS) | set(map(str, () if extra is None else extra))
+    apart = [n for n, p in zip(names, prefixes) if p != prefix and n not in skip]
+    if apart:
+        raise ValueError(
+            f"X has columns {apart[:5]}{' ...' if len(apart) > 5 else ''} beside its beat "
+            f"samples ({prefix!r} followed by a number); {estimator} would treat them as "
+            "samples of the beat and scale them with it: drop them, or send only the beat "
+            f"columns to it with sklearn.compose.ColumnTransformer(..., remainder='passthrough'){hint}"
+        )
+
+
 def check_extra_columns(X, indices, feature_names=None, name="extra_features"):
     """Refuse or warn when the columns taken as extra features look like beat samples.
 
