@@ -244,7 +244,7 @@ def test_report_on_a_plain_csv_needs_fs(tmp_path, capsys):
         (["report", "{plain}", "--fs", "0"], "--fs must be a positive number"),
         (["report", "{jacket}", "--fs", "-500"], "--fs must be a positive number"),
         (["report", "{folder}", "--fs", "500"], "is a folder"),
-        (["report", "{jacket}", "--html", "{folder}/no/such/dir/r.html"], "No such file"),
+        (["report", "{jacket}", "--html", "{folder}/no/such/dir/r.html"], "does not exist"),
         (["demo", "--epochs", "0", "--output", "{folder}/out"], "--epochs must be a positive"),
         (["demo", "--folds", "1", "--output", "{folder}/out"], "--folds must be at least 2"),
         (["demo", "--folds", "9", "--output", "{folder}/out"], "--folds must be at most 8"),
@@ -531,3 +531,61 @@ def test_predict_with_an_unfitted_model_says_so(tmp_path):
     save_model(RecordBeatClassifier(LogisticRegression()), path)
     with pytest.raises(ValueError, match="never fitted"):
         load_record_model(path)
+
+
+# -- batches and output paths (issue 31) ---------------------------------------------------
+
+
+def _batch(tmp_path):
+    from sklearn_ecg.datasets import read_signal
+
+    x = read_signal(get_sample_home() / "mitdb" / "208").signal
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    pd.DataFrame({"ecg": x[:18000]}).to_csv(folder / "a.csv", index=False)
+    (folder / "b.csv").write_text("")
+    pd.DataFrame({"ecg": x[18000:36000]}).to_csv(folder / "c.csv", index=False)
+    return folder
+
+
+@pytest.mark.parametrize("command", [["detect"], ["segment"], ["predict"]])
+def test_one_unreadable_file_of_a_batch_is_named_and_the_others_are_done(tmp_path, capsys,
+                                                                          command):
+    # One empty CSV in a folder aborted the whole batch.
+    folder = _batch(tmp_path)
+    out = tmp_path / ("out.npz" if command == ["segment"] else "out.csv")
+    assert main([*command, str(folder), "--fs", "360", "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "b: left out: " in err and "b.csv holds no data rows" in err
+    assert "1 of 3 records could not be read and were left out" in err.strip().splitlines()[-1]
+    if out.suffix == ".csv":
+        assert set(pd.read_csv(out)["record"]) == {"a", "c"}
+    else:
+        assert set(np.load(out, allow_pickle=True)["records"]) == {"a", "c"}
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["detect", "{a}", "--fs", "360", "--output", "{tmp}/no/such/p.csv"], "--output"),
+    (["segment", "{a}", "--fs", "360", "--output", "{tmp}/no/such/b.npz"], "--output"),
+    (["predict", "{a}", "--fs", "360", "--output", "{tmp}/no/such/x.csv"], "--output"),
+    (["predict", "{a}", "--fs", "360", "--report", "{tmp}/no/such/r.html"], "--report"),
+    (["report", "{a}", "--fs", "360", "--html", "{tmp}/no/such/r.html"], "--html"),
+    (["detect", "{a}", "--fs", "360", "--output", "{tmp}"], "--output"),
+])
+def test_output_paths_are_checked_before_the_work(tmp_path, capsys, argv, option):
+    # They failed at the end, after all the work, with pandas' or the OS's text.
+    folder = _batch(tmp_path)
+    argv = [a.format(a=folder / "a.csv", tmp=tmp_path) for a in argv]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing was detected, classified or reported first
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and f"error: {option} " in err[0], err
+
+
+def test_n_samples_errors_name_the_option(tmp_path, capsys):
+    folder = _batch(tmp_path)
+    argv = ["segment", str(folder / "a.csv"), "--fs", "360", "--n-samples", "0",
+            "--output", str(tmp_path / "b.npz")]
+    assert main(argv) == 2
+    assert "--n-samples must be a positive number" in capsys.readouterr().err

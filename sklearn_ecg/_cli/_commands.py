@@ -184,8 +184,35 @@ def detect_record(path, *, lead=None, column=None, fs=None, detector="cnn"):
     return result
 
 
+_READ_ERRORS = (ValueError, FileNotFoundError, OSError)
+
+
+def _skip_or_raise(failed, name, exc, n_inputs, on_error):
+    """A record of a batch that cannot be read: noted and skipped; alone, it raises."""
+    if n_inputs == 1:
+        raise exc
+    failed.append((name, str(exc)))
+    if on_error is not None:
+        on_error(name, exc)
+
+
+def check_batch(result):
+    """Raise, after a batch's outputs are written, when some of its records could not be read."""
+    failed = result.get("failed") or []
+    if failed:
+        listed = "; ".join(f"{name}: {message}" for name, message in failed[:3])
+        more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+        raise ValueError(f"{len(failed)} of {result.n_records} records could not be read and "
+                         f"were left out ({listed}{more})")
+
+
+def _all_failed(failed):
+    if failed:
+        raise ValueError(f"no record could be read ({'; '.join(f'{n}: {m}' for n, m in failed[:3])})")
+
+
 def detect_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
-                   on_record=_NO_CALLBACK):
+                   on_record=_NO_CALLBACK, on_error=None):
     """``detect``: the R peaks of each input, as one table.
 
     Returns
@@ -193,15 +220,21 @@ def detect_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
     result : :class:`~sklearn.utils.Bunch`
         ``table`` (a DataFrame: ``sample`` and ``time_s``, after a ``record``
         column when there are several records) and ``records`` (the
-        :func:`detect_record` of each).
+        :func:`detect_record` of each), ``n_records`` and ``failed`` (``(name,
+        message)`` of each record of a batch that could not be read: the others
+        are detected, and :func:`check_batch` raises once the table is written).
     """
     import pandas as pd
 
     inputs = expand_inputs(inputs)
     names = record_names(inputs)
-    tables, records = [], []
+    tables, records, failed = [], [], []
     for path, name in zip(inputs, names):
-        found = detect_record(path, lead=lead, column=column, fs=fs, detector=detector)
+        try:
+            found = detect_record(path, lead=lead, column=column, fs=fs, detector=detector)
+        except _READ_ERRORS as exc:
+            _skip_or_raise(failed, name, exc, len(inputs), on_error)
+            continue
         if len(inputs) > 1:
             found.record = name
         table = pd.DataFrame({"sample": found.peaks, "time_s": found.peaks / found.fs,
@@ -212,7 +245,10 @@ def detect_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
         records.append(found)
         if on_record is not None:
             on_record(found, len(inputs))
-    return Bunch(table=pd.concat(tables, ignore_index=True), records=records)
+    if not tables:
+        _all_failed(failed)
+    return Bunch(table=pd.concat(tables, ignore_index=True), records=records,
+                 n_records=len(inputs), failed=failed)
 
 
 def beat_labels(path, peaks, fs, n_samples):
@@ -239,7 +275,8 @@ def beat_labels(path, peaks, fs, n_samples):
 
 
 def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
-                    before=0.25, after=0.45, beat_length=None, on_record=_NO_CALLBACK):
+                    before=0.25, after=0.45, beat_length=None, on_record=_NO_CALLBACK,
+                    on_error=None):
     """``segment``: the beats and RR features of each input, labelled where annotated.
 
     Returns
@@ -252,15 +289,20 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
         5-s window, see :func:`~sklearn_ecg.segmentation.peak_quality`) and
         ``parts`` (one Bunch per record: ``record``, ``lead``, ``fs``,
         ``beats``, ``rr``, ``peaks``, ``dropped``, ``labels``, ``n_missing``,
-        ``stretches``, ``proba_usable``, ``quality``).
+        ``stretches``, ``proba_usable``, ``quality``), ``n_records`` and
+        ``failed``, as :func:`detect_records` gives them.
     """
     from ..segmentation import RPeakSegmenter, nan_free_stretches, peak_quality
 
     inputs = expand_inputs(inputs)
     names = record_names(inputs)
-    parts = []
+    parts, failed = [], []
     for path, name in zip(inputs, names):
-        rec = read_input(path, lead=lead, column=column, fs=fs)
+        try:
+            rec = read_input(path, lead=lead, column=column, fs=fs)
+        except _READ_ERRORS as exc:
+            _skip_or_raise(failed, name, exc, len(inputs), on_error)
+            continue
         if len(inputs) > 1:
             rec.record = name
         segmenter = RPeakSegmenter(fs=rec.fs, detector=detector, before=before, after=after,
@@ -281,6 +323,8 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
         parts.append(part)
         if on_record is not None:
             on_record(part, len(inputs))
+    if not parts:
+        _all_failed(failed)
     labelled = any(part.labels is not None for part in parts)
     # Records without annotations have no label ("") in a table of several.
     labels = np.concatenate([
@@ -295,6 +339,7 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
         labels=labels, feature_names=parts[0].feature_names, parts=parts,
         proba_usable=np.concatenate([part.proba_usable for part in parts]),
         quality=np.concatenate([part.quality for part in parts]),
+        n_records=len(inputs), failed=failed,
     )
 
 
@@ -459,9 +504,14 @@ def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress
     start = time.perf_counter()
     model = load_beat_classifier() if model is None else load_record_model(model)
     bar = progress(len(inputs)) if progress is not None else None
-    tables, summaries = [], {}
+    tables, summaries, failed = [], {}, []
     for path, name in zip(inputs, names):
-        frame, rec_fs = read_recording(path, fs=fs)
+        try:
+            frame, rec_fs = read_recording(path, fs=fs)
+        except _READ_ERRORS as exc:
+            _skip_or_raise(failed, name, exc, len(inputs),
+                           None if say is None else lambda n, e: say(f"{n}: left out: {e}"))
+            continue
         line = rate_line(Bunch(record=name, fs=rec_fs, fs_source=frame.attrs["fs_source"]))
         if line is not None and say is not None:
             say(line)
@@ -483,8 +533,10 @@ def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress
         tables.append(table)
         if bar is not None:
             bar.step(name, len(table))
-    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    return Bunch(table=table, summaries=summaries, n_records=len(inputs),
+    if not tables:
+        _all_failed(failed)
+    table = pd.concat(tables, ignore_index=True)
+    return Bunch(table=table, summaries=summaries, n_records=len(inputs), failed=failed,
                  seconds=time.perf_counter() - start, inference="numpy",
                  classes=list(model.classes_), model=model)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import _format as fmt
 from ._commands import (
+    check_batch,
     check_fs_option,
     check_table_output,
     detect_records,
@@ -31,9 +32,33 @@ def _write_text(output, text, say=fmt.say):
         say(f"wrote {output}")
 
 
+def _check_output_path(path, option, suffixes=None):
+    """Refuse, before any work, an output path that cannot be written."""
+    import os
+
+    if path is None:
+        return None
+    path = Path(path)
+    if suffixes is not None and path.suffix not in suffixes:
+        raise ValueError(f"{option} must end in {' or '.join(suffixes)}, got {path.name}")
+    if path.is_dir():
+        raise ValueError(f"{option} {path} is a folder; give a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"{option} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ValueError(f"{option} {path}: cannot write there (permission denied)")
+    return path
+
+
+def _left_out(name, exc):
+    fmt.say_err(f"{name}: left out: {exc}")
+
+
 def _cmd_detect(args):
     # With the peaks on standard output, what is said goes to standard error.
     say = fmt.say if args.output is not None else fmt.say_err
+    _check_output_path(args.output, "--output")
     inputs = expand_inputs(args.inputs)
     progress = fmt.Progress(len(inputs), unit="R peaks") if len(inputs) > 1 else None
 
@@ -47,14 +72,16 @@ def _cmd_detect(args):
             progress.step(found.record, found.peaks.size)
 
     result = detect_records(inputs, lead=args.lead, column=args.column, fs=args.fs,
-                            detector=args.detector, on_record=on_record)
+                            detector=args.detector, on_record=on_record, on_error=_left_out)
     _write_text(args.output, result.table.to_csv(index=False, float_format="%.4f"), say=say)
+    check_batch(result)
     return result
 
 
 def _cmd_segment(args):
-    if Path(args.output).suffix not in (".csv", ".npz"):
-        raise ValueError(f"--output must end in .csv or .npz, got {Path(args.output).name}")
+    _check_output_path(args.output, "--output", (".csv", ".npz"))
+    if args.n_samples is not None and args.n_samples < 1:
+        raise ValueError(f"--n-samples must be a positive number of samples, got {args.n_samples}")
     inputs = expand_inputs(args.inputs)
     progress = fmt.Progress(len(inputs)) if len(inputs) > 1 else None
 
@@ -68,9 +95,11 @@ def _cmd_segment(args):
 
     result = segment_records(inputs, lead=args.lead, column=args.column, fs=args.fs,
                              detector=args.detector, before=args.before, after=args.after,
-                             beat_length=args.n_samples, on_record=on_record)
+                             beat_length=args.n_samples, on_record=on_record,
+                             on_error=_left_out)
     write_beats(result, args.output)
     fmt.say(f"{len(result.beats)} beats written to {Path(args.output)}")
+    check_batch(result)
     return result
 
 
@@ -83,14 +112,14 @@ def _cmd_predict(args):
 
     check_fs_option(args.fs)
     output = check_table_output(args.output)
+    _check_output_path(output, "--output")
+    _check_output_path(args.report, "--report", (".html",))
     model, inputs = args.model, list(args.inputs)
     if model is None and len(inputs) > 1 and Path(inputs[0]).suffix in _MODEL_SUFFIXES:
         model, inputs = inputs[0], inputs[1:]  # the model first, as before --model
     if model is not None:
         model = load_record_model(model)
     if model is None or isinstance(model, UniversalBeatClassifier):
-        if args.report is not None and not str(args.report).endswith(".html"):
-            raise ValueError(f"--report must end in .html, got {args.report}")
         result = predict_universal(model, inputs, fs=args.fs, report=args.report,
                                    say=fmt.say_err, progress=fmt.Progress)
         _write_table(result.table, output)
@@ -103,6 +132,7 @@ def _cmd_predict(args):
             if "report" in summary:
                 fmt.say_err(f"  report written to {summary.report}")
         fmt.say_err(fmt.predict_line(result, output))
+        check_batch(result)
         return result
     if args.report is not None:
         raise ValueError("--report needs the shipped or a UniversalBeatClassifier model")
@@ -126,6 +156,7 @@ def _write_table(table, output):
 
 
 def _cmd_report(args):
+    _check_output_path(args.html, "--html", (".html",))
     result = report_recording(args.input, fs=args.fs, detector=args.detector)
     line = fmt.rate_line(result)
     if line is not None:
