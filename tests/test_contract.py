@@ -47,6 +47,7 @@ INPUTS = {
     "white noise": (lambda: np.random.default_rng(0).normal(size=int(20 * FS)), FS),
     "0.2 s": (lambda: _ecg()[: int(0.2 * FS)], FS),
     "fs=0": (_ecg, 0.0),
+    "inverted": (lambda: -_ecg(), FS),
 }
 
 
@@ -118,6 +119,8 @@ CONTRACT = {
         "white noise": ("returns", lambda r: len(r) > 20, "peaks: check `segment`'s quality"),
         "0.2 s": ("returns", _none, "no peak"),
         "fs=0": FS_ERROR,
+        "inverted": ("returns", lambda r: abs(len(r) - len(detect_r_peaks(_ecg(), FS))) <= 1,
+                     "the same peaks"),
     },
     "`RPeakSegmenter(fs).segment(x)`": {
         "NaN samples": NAN_ERROR, "an inf sample": ("raises", r"infinite", "error: inf"),
@@ -127,6 +130,7 @@ CONTRACT = {
                         "beats with `template_corr` < 0.3"),
         "0.2 s": ("returns", _segment_empty, "no beat"),
         "fs=0": FS_ERROR,
+        "inverted": ("returns", lambda r: r.beats.shape[0] > 15, "beats, as given"),
     },
     "`RPeakSegmenter(fs).fit_transform([x])`": {
         "NaN samples": NAN_ERROR, "an inf sample": INF_ERROR,
@@ -137,6 +141,7 @@ CONTRACT = {
         "0.2 s": ("warns", r"1 of 1 windows yield no beat", "NaN row, warning (`no_beat`)",
                   _row_of_nan),
         "fs=0": FS_ERROR,
+        "inverted": ("returns", _finite, "a median beat, as given"),
     },
     "`BeatNormalizer(fs=fs, target_fs=180)`": {
         "NaN samples": NAN_ERROR, "an inf sample": INF_ERROR,
@@ -145,6 +150,7 @@ CONTRACT = {
         "white noise": ("returns", _finite, "normalised"),
         "0.2 s": ("returns", lambda r: r.shape == (1, 36) and _finite(r), "normalised"),
         "fs=0": FS_ERROR,
+        "inverted": ("returns", _finite, "normalised"),
     },
     "`OutlierFilter().fit_transform(x[:, None])`": {
         "NaN samples": ("returns", lambda r: np.isnan(r).sum() == 10, "NaN kept as NaN"),
@@ -154,6 +160,7 @@ CONTRACT = {
         "white noise": ("returns", lambda r: np.abs(r).max() <= 3 * 1.01 + 0.05, "clipped at 3 sd"),
         "0.2 s": ("returns", _finite, "filtered"),
         "fs=0": ("returns", _finite, "(no rate)"),
+        "inverted": ("returns", _finite, "filtered"),
     },
     "`read_signal(csv, fs=fs)`": {
         "NaN samples": ("returns", lambda r: np.isnan(r.signal).sum() == 10,
@@ -164,6 +171,7 @@ CONTRACT = {
         "white noise": ("returns", lambda r: r.signal.size == 7200, "read"),
         "0.2 s": ("returns", lambda r: r.signal.size == 72, "read"),
         "fs=0": FS_ERROR,
+        "inverted": ("returns", lambda r: r.signal.size == 7200, "read"),
     },
     "`RecordBeatClassifier.predict_record(x, fs=fs)`": {
         "NaN samples": ("raises", r"10 NaN samples", "error: NaN"),
@@ -175,6 +183,8 @@ CONTRACT = {
         "0.2 s": ("returns", _none, "empty table"),
         "fs=0": ("raises", r"fs: the model was fitted on records at 360 Hz",
                  "error: fs"),
+        "inverted": ("warns", r"point the other way than the training records'",
+                     "rows, warning (`polarity`)", lambda r: len(r) > 15),
     },
 }
 

@@ -4,6 +4,7 @@ import contextlib
 import io
 import subprocess
 import sys
+import warnings
 
 import joblib
 import numpy as np
@@ -210,3 +211,23 @@ def test_cli_predict_errors(linear, tmp_path, capsys, args, message):
     argv = ["predict"] + [a.format(**paths) for a in args]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_inverted_signal_is_said_and_turned_over_on_request():
+    # A raw-beat model called every N beat of an inverted record V, silently.
+    records = load_mitdb_sample()
+    model = RecordBeatClassifier(LogisticRegression(max_iter=1000), quality=None,
+                                 segmenter=RPeakSegmenter(fs=360, beat_length=64)).fit(records[:6])
+    assert model.polarity_.tolist() == [1]
+    x = records[6].signal
+    upright = model.predict_record(x, fs=360)
+    with pytest.warns(UserWarning, match="lead 0 point the other way.*classified as given"):
+        given = model.predict_record(-x, fs=360)
+    assert (given["class"] == "V").mean() > 0.9 > (upright["class"] == "V").mean()
+    with pytest.warns(UserWarning, match="classified turned over"):
+        turned = model.set_params(polarity="auto").predict_record(-x, fs=360)
+    assert (turned["class"].to_numpy() == upright["class"].to_numpy()).mean() > 0.95
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.set_params(polarity="keep").predict_record(-x, fs=360)
+        model.set_params(polarity="warn").predict_record(x, fs=360)

@@ -70,6 +70,15 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         :func:`~sklearn_ecg.segmentation.load_signal_quality`; a fitted
         :class:`~sklearn_ecg.segmentation.SignalQualityClassifier` may be
         given; None rates nothing.
+    polarity : {"warn", "auto", "keep"}, default="warn"
+        What :meth:`predict_record` does with a lead whose QRS complexes
+        point the other way than the training records' (an inverted lead,
+        swapped electrodes; a model of raw beat samples then calls every
+        normal beat ventricular): ``"warn"`` classifies it as given and warns,
+        ``"auto"`` turns it over and warns, ``"keep"`` classifies it as given
+        silently. Some records point down in earnest (3 of the 26 MIT-BIH
+        records of the data home in lead MLII: 108, 207, 217), which is why
+        turning over is not the default.
 
     Attributes
     ----------
@@ -90,6 +99,9 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         Names of the columns the estimator sees.
     n_beats_ : int
         Beats the estimator was fitted on.
+    polarity_ : ndarray of shape (n_leads_,)
+        +1 where the training records' median QRS complex points up, -1 where
+        it points down, per lead.
 
     See Also
     --------
@@ -128,21 +140,26 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         "classes": ["array-like"],
         "tolerance": [Interval(Real, 0, None, closed="neither")],
         "quality": [StrOptions({"shipped"}), SignalQualityClassifier, None],
+        "polarity": [StrOptions({"warn", "auto", "keep"})],
     }
 
     def __init__(self, estimator, *, segmenter=None, relative_features=False,
-                 classes=AAMI_EVALUATION_CLASSES, tolerance=0.15, quality="shipped"):
+                 classes=AAMI_EVALUATION_CLASSES, tolerance=0.15, quality="shipped",
+                 polarity="warn"):
         self.estimator = estimator
         self.segmenter = segmenter
         self.relative_features = relative_features
         self.classes = classes
         self.tolerance = tolerance
         self.quality = quality
+        self.polarity = polarity
 
     def __setstate__(self, state):
-        # Saved before quality existed: such a model rates nothing.
+        # Saved before quality or polarity existed: such a model rates nothing and
+        # classifies leads as given.
         state = dict(state)
         state.setdefault("quality", None)
+        state.setdefault("polarity", "keep")
         super().__setstate__(state)
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -198,6 +215,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         self.n_leads_ = 1 if data.X.ndim == 2 else data.X.shape[2]
         leads = {getattr(rec, "lead", None) for rec in records}
         self.lead_ = leads.pop() if len(leads) == 1 else None
+        self.polarity_ = _qrs_polarity(data.X, self._r_index(data.X))
         X = self._features(data.X, data.rr, data.record)
         if _routing_enabled():
             params = process_routing(self, "fit", groups=data.groups, **fit_params).estimator.fit
@@ -221,6 +239,11 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
             parts.append(relative_morphology(beats, records, fs=self._beat_fs(beats),
                                              r_offset=self.segmenter_.before))
         return np.hstack(parts)
+
+    def _r_index(self, beats):
+        """The sample of the R peak in a beat window."""
+        before, after = self.segmenter_.before, self.segmenter_.after
+        return int(round(beats.shape[1] * before / (before + after)))
 
     def _beat_fs(self, beats):
         return beats.shape[1] / (self.segmenter_.before + self.segmenter_.after)
@@ -274,6 +297,31 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
                 "(sklearn_ecg.utils.fill_gaps) or cut them out"
             )
         result = self.segmenter_.segment(x)
+        # Polarity means something for heartbeats only: not for "beats" found in noise.
+        if (self.polarity != "keep" and hasattr(self, "polarity_") and len(result.beats) >= 5
+                and np.median(result.template_corr) >= 0.5):
+            polarity = _qrs_polarity(result.beats, self._r_index(result.beats))
+            turned = np.flatnonzero(polarity != self.polarity_)
+            if turned.size:
+                import warnings
+
+                leads = f"lead{'s' * (turned.size > 1)} {', '.join(map(str, turned))}"
+                if self.polarity == "auto":
+                    beats = result.beats.copy()
+                    if beats.ndim == 2:
+                        beats = -beats
+                    else:
+                        beats[:, :, turned] *= -1
+                    result.beats = beats
+                    done = "classified turned over (polarity='keep' classifies it as given)"
+                else:
+                    done = ("classified as given; if the lead is inverted, polarity='auto' turns "
+                            "it over")
+                warnings.warn(
+                    f"signal: the QRS complexes of {leads} point the other way than the "
+                    f"training records' (an inverted lead or swapped electrodes?): {done}",
+                    UserWarning, stacklevel=3,
+                )
         X = self._features(result.beats, result.rr, np.zeros(len(result.beats), dtype=int))
         return Bunch(X=X, peaks=result.peaks, dropped=result.dropped,
                      template_corr=result.template_corr, signal=x)
@@ -345,6 +393,20 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         return MetadataRouter(owner=self).add(
             estimator=self.estimator, method_mapping=MethodMapping().add(caller="fit", callee="fit")
         )
+
+
+def _qrs_polarity(beats, r_index):
+    """+1 or -1 per lead: whether the median beat's largest deflection near the R peak is up.
+
+    ``beats`` is ``(n, length)`` or ``(n, length, n_leads)``; the QRS is taken
+    as a tenth of the window either side of ``r_index``.
+    """
+    beats = beats[:, :, None] if beats.ndim == 2 else beats
+    median = np.median(beats, axis=0)  # (length, n_leads)
+    median = median - np.median(median, axis=0, keepdims=True)
+    half = max(1, beats.shape[1] // 10)
+    qrs = median[max(0, r_index - half):r_index + half + 1]
+    return np.where(qrs.max(axis=0) >= -qrs.min(axis=0), 1, -1)
 
 
 def relative_morphology(beats, records, *, fs, r_offset):
