@@ -475,10 +475,12 @@ def predict_files(model, inputs, *, lead=None, column=None, fs=None, inference="
                  inference=inference, classes=list(model.classes_))
 
 
-def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress=None):
+def predict_universal(model, inputs, *, fs=None, leads=None, report=None, say=None,
+                      progress=None):
     """``predict`` with a UniversalBeatClassifier (the shipped one when ``model`` is None).
 
-    Every lead of each record is read (:func:`read_recording`) and classified;
+    Every lead of each record (or the ``leads`` named) is read
+    (:func:`read_recording`) and classified;
     the Holter summary of each record is computed, and with ``report`` written
     as HTML (``report`` itself for one record, ``<stem>-<record>.html`` beside
     it for several).
@@ -507,7 +509,7 @@ def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress
     tables, summaries, failed = [], {}, []
     for path, name in zip(inputs, names):
         try:
-            frame, rec_fs = read_recording(path, fs=fs)
+            frame, rec_fs = read_recording(path, fs=fs, leads=leads)
         except _READ_ERRORS as exc:
             _skip_or_raise(failed, name, exc, len(inputs),
                            None if say is None else lambda n, e: say(f"{n}: left out: {e}"))
@@ -541,16 +543,17 @@ def predict_universal(model, inputs, *, fs=None, report=None, say=None, progress
                  classes=list(model.classes_), model=model)
 
 
-def read_recording(path, fs=None):
+def read_recording(path, fs=None, leads=None):
     """A recording as a DataFrame of its channels, its sampling rate and where that comes from.
 
-    :func:`sklearn_ecg.datasets.read_recording`, its errors naming ``--fs``.
+    :func:`sklearn_ecg.datasets.read_recording`, its errors naming ``--lead``
+    and ``--fs``.
     """
     import pandas as pd
 
     from ..datasets._signal_file import _read_recording
 
-    rec = _read_recording(path, fs=fs, options=_OPTIONS)
+    rec = _read_recording(path, fs=fs, leads=leads, options=_OPTIONS)
     frame = pd.DataFrame(rec.signal, columns=list(rec.leads))
     frame.attrs["fs_source"] = rec.fs_source
     return frame, rec.fs

@@ -82,6 +82,9 @@ def _cmd_segment(args):
     _check_output_path(args.output, "--output", (".csv", ".npz"))
     if args.n_samples is not None and args.n_samples < 1:
         raise ValueError(f"--n-samples must be a positive number of samples, got {args.n_samples}")
+    if not (args.before >= 0 and args.after >= 0 and args.before + args.after > 0):
+        raise ValueError(f"--before and --after must be seconds, at least 0 and not both 0, got "
+                         f"--before {args.before:g} --after {args.after:g}")
     inputs = expand_inputs(args.inputs)
     progress = fmt.Progress(len(inputs)) if len(inputs) > 1 else None
 
@@ -120,8 +123,9 @@ def _cmd_predict(args):
     if model is not None:
         model = load_record_model(model)
     if model is None or isinstance(model, UniversalBeatClassifier):
-        result = predict_universal(model, inputs, fs=args.fs, report=args.report,
-                                   say=fmt.say_err, progress=fmt.Progress)
+        named = [name for name in (args.lead, args.column) if name is not None]
+        result = predict_universal(model, inputs, fs=args.fs, leads=named or None,
+                                   report=args.report, say=fmt.say_err, progress=fmt.Progress)
         _write_table(result.table, output)
         if model is None:
             fmt.say_err("model: the shipped beat classifier (sklearn_ecg.pretrained."
@@ -240,8 +244,10 @@ def build_parser():
                                           "beats to this HTML file")
     predict.add_argument("--output", help="output table, .csv or .parquet (default: CSV on "
                                           "standard output)")
-    predict.add_argument("--lead", help="WFDB signal name (default the model's training lead)")
-    predict.add_argument("--column", help="CSV column (default the first numeric one)")
+    predict.add_argument("--lead", help="WFDB signal name (default: the shipped model reads every "
+                                        "lead, a saved model its training lead)")
+    predict.add_argument("--column", help="CSV column (default: the shipped model reads every "
+                                          "signal column, a saved model the first)")
     predict.add_argument("--fs", type=float, help="sampling frequency in Hz (required for CSV)")
     predict.add_argument("--inference", choices=("numpy", "keras", "saved"), default="numpy",
                          help="run the networks as a NumPy forward pass without TensorFlow "
