@@ -467,12 +467,18 @@ def predict_files(model, inputs, *, lead=None, column=None, fs=None, inference="
     start = time.perf_counter()
     try:
         table = predict_records(model, [str(p) for p in inputs], reader=reader, client=client,
-                                progress=progress(len(inputs)) if progress is not None else None)
+                                progress=progress(len(inputs)) if progress is not None else None,
+                                on_error="skip" if len(inputs) > 1 else "raise")
     finally:
         if client is not None:
             client.close()
+    names = dict(zip(map(str, inputs), record_names(inputs)))
+    failed = [(names.get(path, path), message) for path, message in table.attrs.get("failed", [])]
+    for name, message in failed:
+        if say is not None:
+            say(f"{name}: left out: {message}")
     return Bunch(table=table, n_records=len(inputs), seconds=time.perf_counter() - start,
-                 inference=inference, classes=list(model.classes_))
+                 inference=inference, classes=list(model.classes_), failed=failed)
 
 
 def predict_universal(model, inputs, *, fs=None, leads=None, report=None, say=None,

@@ -147,6 +147,7 @@ def _cmd_predict(args):
                            progress=fmt.Progress, say=fmt.say_err)
     _write_table(result.table, output)
     fmt.say_err(fmt.predict_line(result, output))
+    check_batch(result)
     return result
 
 

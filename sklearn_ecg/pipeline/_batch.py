@@ -41,9 +41,18 @@ def read_record_signal(path, *, lead=None, column=None, fs=None, fill=True):
     return rec
 
 
-def _record_table(model, item, reader):
-    """The beat table of one record (a path, or a record with ``signal`` and ``fs``)."""
-    rec = reader(item) if isinstance(item, (str, os.PathLike)) else item
+def _record_table(model, item, reader, skip=False):
+    """The beat table of one record (a path, or a record with ``signal`` and ``fs``).
+
+    With ``skip``, a file that cannot be read gives ``(path, message)`` instead.
+    """
+    if skip and isinstance(item, (str, os.PathLike)):
+        try:
+            rec = reader(item)
+        except (ValueError, OSError) as exc:  # FileNotFoundError is an OSError
+            return (str(item), str(exc))
+    else:
+        rec = reader(item) if isinstance(item, (str, os.PathLike)) else item
     name = getattr(rec, "record", None)
     name = str(name) if name is not None else str(item)
     table = model.predict_record(rec.signal, fs=rec.fs)
@@ -51,7 +60,8 @@ def _record_table(model, item, reader):
     return table
 
 
-def predict_records(model, records, *, reader=None, client=None, progress=None):
+def predict_records(model, records, *, reader=None, client=None, progress=None,
+                    on_error="raise"):
     """Classify every beat of many records into one table, locally or as Dask tasks.
 
     Parameters
@@ -72,12 +82,17 @@ def predict_records(model, records, *, reader=None, client=None, progress=None):
     progress : callable, default=None
         Called as ``progress(done, total, table)`` after each record, in the
         order records finish.
+    on_error : {"raise", "skip"}, default="raise"
+        What a file that cannot be read does: stop everything, or give no
+        rows and be listed in ``table.attrs["failed"]`` as ``(path,
+        message)`` while the others are classified.
 
     Returns
     -------
     table : pandas.DataFrame
         One row per beat, records in the order given: ``record``, then the
-        columns of :meth:`RecordBeatClassifier.predict_record`.
+        columns of :meth:`RecordBeatClassifier.predict_record`;
+        ``attrs["failed"]`` lists the files skipped.
     """
     import pandas as pd
     from sklearn.utils.validation import check_is_fitted
@@ -93,28 +108,45 @@ def predict_records(model, records, *, reader=None, client=None, progress=None):
     records = list(records)
     if not records:
         raise ValueError("records is empty: pass at least one record or file")
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    skip = on_error == "skip"
     if reader is None:
         reader = functools.partial(read_record_signal, lead=model.lead_)
     total = len(records)
     tables = [None] * total
     if client is None:
         for k, item in enumerate(records):
-            tables[k] = _record_table(model, item, reader)
+            tables[k] = _record_table(model, item, reader, skip)
             if progress is not None:
-                progress(k + 1, total, tables[k])
+                progress(k + 1, total, _rows(tables[k]))
     else:
         from distributed import as_completed
 
         # A key of its own (hash=False): a previous call's copy may be released meanwhile.
         shared = client.scatter(model, broadcast=True, hash=False)
         futures = client.map(_record_table, [shared] * total, records, [reader] * total,
-                             pure=False)
+                             [skip] * total, pure=False)
         position = {future.key: k for k, future in enumerate(futures)}
         for done, future in enumerate(as_completed(futures), 1):
             tables[position[future.key]] = future.result()
             if progress is not None:
-                progress(done, total, tables[position[future.key]])
-    return pd.concat(tables, ignore_index=True)
+                progress(done, total, _rows(tables[position[future.key]]))
+    failed = [t for t in tables if isinstance(t, tuple)]
+    kept = [t for t in tables if not isinstance(t, tuple)]
+    if not kept:
+        raise ValueError("no record could be read: " + "; ".join(
+            f"{path}: {message}" for path, message in failed[:3]))
+    table = pd.concat(kept, ignore_index=True)
+    table.attrs["failed"] = failed
+    return table
+
+
+def _rows(table):
+    """What the progress callback is given: a record's table, or no rows for a skipped file."""
+    import pandas as pd
+
+    return pd.DataFrame() if isinstance(table, tuple) else table
 
 
 def set_worker_threads(client, n_threads=1):
