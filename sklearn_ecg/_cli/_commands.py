@@ -111,34 +111,6 @@ def record_names(paths):
     return [str(p) for p in paths]
 
 
-def segment_on_stretches(segmenter, signal, stretches, peaks=None):
-    """``segmenter.segment`` on each NaN-free stretch, put together in the signal's samples.
-
-    No beat window reaches into a gap (a beat too near a stretch's end is left
-    out, as at the ends of a signal) and no RR interval spans one. ``peaks``,
-    when given, are the signal's peaks (each stretch gets its own). A signal
-    without gaps is one stretch: ``segmenter.segment(signal, peaks)``.
-    """
-    parts = []
-    for start, stop in stretches:
-        inside = None if peaks is None else peaks[(peaks >= start) & (peaks < stop)] - start
-        parts.append((start, segmenter.segment(signal[start:stop], peaks=inside)))
-    if not parts:  # nothing long enough to hold a beat: an empty result of the right shape
-        parts.append((0, segmenter.segment(np.zeros(0), peaks=None)))
-    first = parts[0][1]
-    intervals = np.concatenate([np.diff(part.detected) for _, part in parts]) / segmenter.fs
-    return Bunch(
-        beats=np.concatenate([part.beats for _, part in parts]),
-        rr=np.concatenate([part.rr for _, part in parts]),
-        peaks=np.concatenate([part.peaks + start for start, part in parts]),
-        dropped=np.concatenate([part.dropped + start for start, part in parts]),
-        feature_names=first.feature_names,
-        template_corr=np.concatenate([part.template_corr for _, part in parts]),
-        plausible_rr=float(np.mean((intervals >= 0.24) & (intervals <= 2.0))) if intervals.size
-        else float("nan"),
-    )
-
-
 def detect_record(path, *, lead=None, column=None, fs=None, detector="cnn"):
     """R peaks of one record, its heart rate and how much its detections look like beats.
 
@@ -155,7 +127,12 @@ def detect_record(path, *, lead=None, column=None, fs=None, detector="cnn"):
         ``looks_like_noise``, and ``proba_usable`` and ``quality`` of each
         peak (:func:`~sklearn_ecg.segmentation.peak_quality`).
     """
-    from ..segmentation import RPeakSegmenter, detect_r_peaks_on_stretches, peak_quality
+    from ..segmentation import (
+        RPeakSegmenter,
+        detect_r_peaks_on_stretches,
+        peak_quality,
+        segment_on_stretches,
+    )
 
     rec = read_input(path, lead=lead, column=column, fs=fs)
     start = time.perf_counter()
@@ -256,10 +233,9 @@ def beat_labels(path, peaks, fs, n_samples):
 
     None when ``path`` is not a WFDB record with a ``.atr`` file.
     """
-    from ..datasets import aami_class, is_beat
+    from ..datasets import aami_class, is_beat, label_peaks
     from ..datasets._base import read_wfdb_annotations
     from ..datasets._signal_file import _is_wfdb
-    from ..metrics import match_peaks
 
     base = Path(path).with_suffix("")
     if not (_is_wfdb(path) and base.with_suffix(".atr").is_file()):
@@ -267,11 +243,8 @@ def beat_labels(path, peaks, fs, n_samples):
     ann = read_wfdb_annotations(base, "atr", n_samples)
     symbols = np.asarray(ann.symbol, dtype=str)
     beats = is_beat(symbols)
-    reference, symbols = np.asarray(ann.sample)[beats], symbols[beats]
-    labels = np.full(len(peaks), "", dtype=object)
-    ref_idx, det_idx = match_peaks(reference, peaks, fs)
-    labels[det_idx] = aami_class(symbols[ref_idx])
-    return labels
+    labels = label_peaks(np.asarray(ann.sample)[beats], aami_class(symbols[beats]), peaks, fs)
+    return np.where(labels == None, "", labels).astype(object)  # noqa: E711
 
 
 def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
@@ -292,7 +265,12 @@ def segment_records(inputs, *, lead=None, column=None, fs=None, detector="cnn",
         ``stretches``, ``proba_usable``, ``quality``), ``n_records`` and
         ``failed``, as :func:`detect_records` gives them.
     """
-    from ..segmentation import RPeakSegmenter, nan_free_stretches, peak_quality
+    from ..segmentation import (
+        RPeakSegmenter,
+        nan_free_stretches,
+        peak_quality,
+        segment_on_stretches,
+    )
 
     inputs = expand_inputs(inputs)
     names = record_names(inputs)

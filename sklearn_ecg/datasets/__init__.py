@@ -9,7 +9,7 @@
 
 from ..utils._vocabulary import AAMI_CLASSES
 from ._base import get_data_home
-from ._beats import make_beat_dataset
+from ._beats import label_peaks, make_beat_dataset
 from ._ecgid import fetch_ecgid, list_ecgid_records, read_ecgid_record
 from ._garment import GARMENT_ACTIVITIES, load_garment, read_garment_csv
 from ._mitdb import (
@@ -61,6 +61,7 @@ __all__ = [
     "get_sample_home",
     "is_beat",
     "iter_unlabelled_segments",
+    "label_peaks",
     "list_ecgid_records",
     "list_mitdb_records",
     "load_ecgid_sample",

@@ -10,6 +10,44 @@ from ..utils._vocabulary import AAMI_CLASSES
 
 
 @renamed_kwargs(n_samples="beat_length")
+def label_peaks(reference, labels, peaks, fs, *, tolerance=0.15):
+    """The label of the annotated beat each detected peak matches, None where none does.
+
+    Detected and annotated beats are paired one to one within ``tolerance``
+    seconds (:func:`~sklearn_ecg.metrics.match_peaks`, as ANSI/AAMI EC57
+    scores detectors).
+
+    Parameters
+    ----------
+    reference : array-like of int
+        Annotated beats, in samples, increasing.
+    labels : array-like
+        The label of each annotated beat.
+    peaks : array-like of int
+        Detected R peaks, in samples.
+    fs : float
+        Sampling frequency in Hz.
+    tolerance : float, default=0.15
+        Seconds within which a detection takes an annotated beat's label.
+
+    Returns
+    -------
+    peak_labels : ndarray of object, shape (n_peaks,)
+        The matched beat's label, None for a detection that matches none.
+
+    Examples
+    --------
+    >>> from sklearn_ecg.datasets import label_peaks
+    >>> label_peaks([100, 460, 820], ["N", "V", "N"], [102, 500, 1500], 360).tolist()
+    ['N', 'V', None]
+    """
+    peaks = np.asarray(peaks)
+    ref_idx, det_idx = match_peaks(np.asarray(reference), peaks, fs, tolerance=tolerance)
+    out = np.full(peaks.size, None, dtype=object)
+    out[det_idx] = np.asarray(labels, dtype=object)[ref_idx]
+    return out
+
+
 def make_beat_dataset(
     records,
     *,
@@ -166,15 +204,13 @@ def make_beat_dataset(
             labels_all = ref_labels[np.searchsorted(ref, result.detected)]
         else:
             result = segmenter.segment(rec.signal)
-            ref_idx, det_idx = match_peaks(ref, result.detected, rec.fs, tolerance=tolerance)
-            labels_all = np.full(result.detected.size, None, dtype=object)
-            labels_all[det_idx] = ref_labels[ref_idx]
-            unmatched = np.ones(result.detected.size, dtype=bool)
-            unmatched[det_idx] = False
+            labels_all = label_peaks(ref, ref_labels, result.detected, rec.fs,
+                                     tolerance=tolerance)
+            unmatched = labels_all == None  # noqa: E711 - object array of labels or None
             in_vf = unmatched & in_intervals(result.detected, rec.vf_episodes)
             counts["in_vf_episodes"] += int(in_vf.sum())
             counts["unmatched_detections"] += int((unmatched & ~in_vf).sum())
-            counts["missed_beats"] += int(ref.size - ref_idx.size)
+            counts["missed_beats"] += int(ref.size - (~unmatched).sum())
         feature_names = result.feature_names
         kept_labels = labels_all[np.searchsorted(result.detected, result.peaks)]
         dropped_labels = labels_all[np.searchsorted(result.detected, result.dropped)]

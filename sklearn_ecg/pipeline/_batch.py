@@ -7,11 +7,6 @@ import numpy as np
 
 from ..utils import fill_gaps
 
-# Environment variables that set the threads of TensorFlow and of the BLAS/OpenMP
-# libraries NumPy and scikit-learn use; read when those libraries start.
-_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
-                     "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
 
 def read_record_signal(path, *, lead=None, column=None, fs=None, fill=True):
     """One lead of a WFDB record or CSV file as :func:`predict_records` reads it.
@@ -171,14 +166,10 @@ def set_worker_threads(client, n_threads=1):
     settings : dict
         The worker address and the variables each worker now has.
     """
-    from ._dask import ThreadLimits
+    from ._dask import ThreadLimits, thread_settings
 
     if isinstance(n_threads, bool) or not isinstance(n_threads, (int, np.integer)) or n_threads < 1:
         raise ValueError(f"n_threads must be a positive number of threads, got {n_threads!r}")
     client.register_plugin(ThreadLimits(int(n_threads)), name="sklearn-ecg-threads")
-    return client.run(_thread_settings)
-
-
-def _thread_settings():
-    return {name: os.environ.get(name) for name in _THREAD_VARIABLES}
+    return client.run(thread_settings)
 

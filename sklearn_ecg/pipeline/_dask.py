@@ -5,7 +5,15 @@ import sys
 
 from distributed import WorkerPlugin
 
-from ._batch import _THREAD_VARIABLES
+# Environment variables that set the threads of TensorFlow and of the BLAS/OpenMP
+# libraries NumPy and scikit-learn use; read when those libraries start.
+_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
+                     "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def thread_settings():
+    """The thread variables of this process (run on each worker by set_worker_threads)."""
+    return {name: os.environ.get(name) for name in _THREAD_VARIABLES}
 
 
 class ThreadLimits(WorkerPlugin):

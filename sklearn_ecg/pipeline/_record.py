@@ -185,11 +185,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         """
         from ..datasets import make_beat_dataset
 
-        if isinstance(records, (dict, str)) or not hasattr(records, "__len__") or not len(records):
-            raise ValueError(
-                "records must be a non-empty list of annotated records (read_mitdb_record, "
-                f"load_mitdb_sample), got {type(records).__name__}"
-            )
+        check_records(records)
         rates = sorted({float(getattr(rec, "fs", np.nan)) for rec in records})
         if len(rates) != 1 or not np.isfinite(rates[0]):
             raise ValueError(f"records must share one sampling rate fs, got {rates}")
@@ -392,6 +388,15 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         """
         return MetadataRouter(owner=self).add(
             estimator=self.estimator, method_mapping=MethodMapping().add(caller="fit", callee="fit")
+        )
+
+
+def check_records(records):
+    """Refuse anything but a non-empty list of annotated records, naming ``records``."""
+    if isinstance(records, (dict, str)) or not hasattr(records, "__len__") or not len(records):
+        raise ValueError(
+            "records must be a non-empty list of annotated records (read_mitdb_record, "
+            f"load_mitdb_sample), got {type(records).__name__}"
         )
 
 

@@ -6,11 +6,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
-from ..metrics import match_peaks
 from ..segmentation import (
     SignalQualityClassifier,
     beat_quality,
@@ -21,7 +19,8 @@ from ..segmentation import (
 from ..segmentation._detectors import check_detector
 from ..utils import fill_gaps
 from ..utils._vocabulary import AAMI_EVALUATION_CLASSES
-from ._beat_context import INTERNAL_FS, beat_context_feature_names, beat_context_features
+from ._beat_context import beat_context_feature_names, beat_context_features
+from ._record import check_records
 
 MIN_FS = 100.0
 """The lowest sampling rate :class:`UniversalBeatClassifier` accepts (Hz)."""
@@ -214,11 +213,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The fitted classifier.
         """
-        if isinstance(records, (dict, str)) or not hasattr(records, "__len__") or not len(records):
-            raise ValueError(
-                "records must be a non-empty list of annotated records (read_mitdb_record, "
-                f"load_mitdb_sample), got {type(records).__name__}"
-            )
+        check_records(records)
         check_detector(self.detector)
         rng = check_random_state(self.random_state)
         X, y, _, names = self._labelled_rows(records, rng)
@@ -463,29 +458,10 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
 
 def _describe_record(signal, fs, r_peaks, beat_labels, *, detector, tolerance, quality):
     """Detect, label (None: no annotated beat) and describe the beats of one annotated record."""
+    from ..datasets import label_peaks
+
     model = UniversalBeatClassifier(detector=detector, quality=quality)
     peaks, _ = model._detect(signal, fs)
-    ref_i, det_i = match_peaks(r_peaks, peaks, fs, tolerance=tolerance)
-    y_rec = np.full(peaks.size, None, dtype=object)
-    y_rec[det_i] = beat_labels[ref_i]
+    y_rec = label_peaks(r_peaks, beat_labels, peaks, fs, tolerance=tolerance)
     filled = np.column_stack([fill_gaps(signal[:, j])[0] for j in range(signal.shape[1])])
     return beat_context_features(filled, fs, peaks).astype(np.float32), y_rec
-
-
-def record_rows(signal, fs):
-    """The rows of one record, as :class:`UniversalBeatClassifier` describes them.
-
-    Parameters
-    ----------
-    signal : ndarray of shape (n_samples,) or (n_samples, n_leads)
-    fs : float
-
-    Returns
-    -------
-    result : :class:`~sklearn.utils.Bunch`
-        ``peaks`` and ``X`` of shape (n_leads, n_peaks, n_features).
-    """
-    model = UniversalBeatClassifier(quality=None)
-    x, fs = model._check_signal(signal, fs)
-    peaks, _ = model._detect(x, fs)
-    return Bunch(peaks=peaks, X=beat_context_features(x, fs, peaks), fs=INTERNAL_FS)

@@ -21,7 +21,7 @@ from ._quality import (
     quality_features,
 )
 from ._segmenter import RPeakSegmenter
-from ._stretches import detect_r_peaks_on_stretches, nan_free_stretches
+from ._stretches import detect_r_peaks_on_stretches, nan_free_stretches, segment_on_stretches
 
 __all__ = [
     "CHUNK_OVERLAP",
@@ -46,4 +46,5 @@ __all__ = [
     "quality_features",
     "refine_peaks",
     "rr_features",
+    "segment_on_stretches",
 ]

@@ -16,6 +16,17 @@ from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
 from ._beats import beat_windows, rr_features, window_bounds
 from ._detectors import DETECTORS, MIN_FS, detect_r_peaks
 
+PLAUSIBLE_RR = (0.24, 2.0)
+"""RR intervals, in seconds, of a heart beating 30 to 250 times a minute."""
+
+
+def plausible_rr_share(intervals):
+    """The share of RR ``intervals`` (seconds) within :data:`PLAUSIBLE_RR`; NaN for none."""
+    intervals = np.asarray(intervals, dtype=float)
+    low, high = PLAUSIBLE_RR
+    return float(np.mean((intervals >= low) & (intervals <= high))) if intervals.size \
+        else float("nan")
+
 
 class RPeakSegmenter(TransformerMixin, BaseEstimator):
     """Detect R peaks and cut beats, with RR-interval features.
@@ -337,8 +348,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         rr = rr_features(peaks, self.fs)[kept] if self.rr_features else np.empty((kept.sum(), 0))
         names = beat_feature_names(length) + (list(RR_FEATURE_NAMES) if self.rr_features else [])
         intervals = np.diff(peaks) / self.fs
-        plausible = float(np.mean((intervals >= 0.24) & (intervals <= 2.0))) if intervals.size \
-            else float("nan")
+        plausible = plausible_rr_share(intervals)
         return Bunch(
             beats=beats, rr=rr, peaks=peaks[kept], dropped=peaks[~kept], detected=peaks,
             feature_names=np.asarray(names, dtype=object),

@@ -11,6 +11,7 @@ from sklearn.utils import Bunch
 
 from ..utils import check_fs
 from ._detectors import MIN_DURATION, MIN_FS, check_detector, detect_r_peaks
+from ._segmenter import plausible_rr_share
 
 
 def nan_free_stretches(signal, fs):
@@ -107,4 +108,50 @@ def detect_r_peaks_on_stretches(signal, fs, detector="cnn"):
         rr=np.concatenate(rr) if rr else np.empty(0),
         stretches=stretches,
         n_missing=int(x.size - np.isfinite(x).sum()),
+    )
+
+
+def segment_on_stretches(segmenter, signal, stretches, peaks=None):
+    """``segmenter.segment`` on each NaN-free stretch, put together in the signal's samples.
+
+    No beat window reaches into a gap (a beat too near a stretch's end is left
+    out, as at the ends of a signal) and no RR interval spans one. A signal
+    without gaps is one stretch: ``segmenter.segment(signal, peaks)``.
+
+    Parameters
+    ----------
+    segmenter : RPeakSegmenter
+    signal : ndarray of shape (n_samples,)
+        One lead; NaN samples are gaps.
+    stretches : ndarray of shape (n_stretches, 2)
+        ``[start, stop)`` of the stretches to cut, as :func:`nan_free_stretches`
+        gives them.
+    peaks : ndarray of int, default=None
+        The signal's R peaks (each stretch gets its own); None detects them on
+        each stretch.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``beats``, ``rr``, ``peaks``, ``dropped`` (in the signal's samples),
+        ``feature_names`` and ``template_corr`` as
+        :meth:`RPeakSegmenter.segment` gives them, and ``plausible_rr`` over
+        the intervals inside stretches.
+    """
+    parts = []
+    for start, stop in stretches:
+        inside = None if peaks is None else peaks[(peaks >= start) & (peaks < stop)] - start
+        parts.append((start, segmenter.segment(signal[start:stop], peaks=inside)))
+    if not parts:  # nothing long enough to hold a beat: an empty result of the right shape
+        parts.append((0, segmenter.segment(np.zeros(0), peaks=None)))
+    first = parts[0][1]
+    intervals = np.concatenate([np.diff(part.detected) for _, part in parts]) / segmenter.fs
+    return Bunch(
+        beats=np.concatenate([part.beats for _, part in parts]),
+        rr=np.concatenate([part.rr for _, part in parts]),
+        peaks=np.concatenate([part.peaks + start for start, part in parts]),
+        dropped=np.concatenate([part.dropped + start for start, part in parts]),
+        feature_names=first.feature_names,
+        template_corr=np.concatenate([part.template_corr for _, part in parts]),
+        plausible_rr=plausible_rr_share(intervals),
     )
