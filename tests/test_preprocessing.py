@@ -399,8 +399,8 @@ def test_beat_normalizer_warns_about_rr_feature_columns():
     "params, match",
     [
         ({"method": "l2"}, "'method' parameter of BeatNormalizer"),
-        ({"n_samples": 0}, "'n_samples' parameter of BeatNormalizer"),
-        ({"n_samples": 2.5}, "'n_samples' parameter of BeatNormalizer"),
+        ({"beat_length": 0}, "'beat_length' parameter of BeatNormalizer"),
+        ({"beat_length": 2.5}, "'beat_length' parameter of BeatNormalizer"),
         ({"fs": -360}, "'fs' parameter of BeatNormalizer"),
         ({"beat_length": 187, "fs": 360, "target_fs": 125}, "beat_length and target_fs"),
         ({"target_fs": 125}, "target_fs needs fs"),

@@ -5,11 +5,10 @@ from sklearn.utils import Bunch
 
 from ..metrics import in_intervals, match_peaks
 from ..segmentation import DETECTORS, RPeakSegmenter
-from ..utils._deprecation import missing_fields, record_field, renamed_kwargs
+from ..utils._records import missing_fields, record_field
 from ..utils._vocabulary import AAMI_CLASSES
 
 
-@renamed_kwargs(n_samples="beat_length")
 def label_peaks(reference, labels, peaks, fs, *, tolerance=0.15):
     """The label of the annotated beat each detected peak matches, None where none does.
 
@@ -82,8 +81,7 @@ def make_beat_dataset(
         Seconds of signal before and after each R peak.
     beat_length : int, default=None
         Resample each beat to this many samples; None keeps
-        ``round(before * fs) + round(after * fs)``. Named ``n_samples`` before
-        0.2 (still accepted, with a FutureWarning).
+        ``round(before * fs) + round(after * fs)``.
     classes : sequence of str, default=("N", "S", "V", "F", "Q")
         AAMI classes to keep; beats of other classes are left out (and counted).
     tolerance : float, default=0.15
@@ -152,7 +150,7 @@ def make_beat_dataset(
                 f"record {rec.record} is given twice: its beats would be duplicated"
             )
         seen.add(rec.record)
-        n_peaks, n_labels = len(record_field(rec, "r_peaks", f"records[{i}]")), len(rec.beat_labels)
+        n_peaks, n_labels = len(record_field(rec, "r_peaks")), len(rec.beat_labels)
         if n_labels != n_peaks:
             raise ValueError(
                 f"record {rec.record} has {n_peaks} r_peaks but {n_labels} beat_labels: "
@@ -185,7 +183,7 @@ def make_beat_dataset(
     if not use_annotations:
         counts.update(in_vf_episodes=0, unmatched_detections=0, missed_beats=0)
     feature_names = None
-    for i, rec in enumerate(records):
+    for rec in records:
         segmenter = RPeakSegmenter(
             fs=rec.fs,
             detector="fast_pan_tompkins" if use_annotations else peaks,
@@ -194,7 +192,7 @@ def make_beat_dataset(
             beat_length=beat_length,
             rr_features=True,
         )
-        ref = np.asarray(record_field(rec, "r_peaks", f"records[{i}]"), dtype=np.int64)
+        ref = np.asarray(record_field(rec, "r_peaks"), dtype=np.int64)
         ref_labels = np.asarray(rec.beat_labels, dtype=object)
         if np.any(np.diff(ref) <= 0):
             raise ValueError(f"r_peaks of record {rec.record} must be strictly increasing")
@@ -223,7 +221,7 @@ def make_beat_dataset(
         parts["y"].append(kept_labels[keep].astype(str))
         parts["rr"].append(result.rr[keep])
         parts["sample"].append(result.peaks[keep])
-        subject = record_field(rec, "subject", f"records[{i}]")
+        subject = record_field(rec, "subject")
         parts["groups"].append(np.full(keep.sum(), subject, dtype=object))
         parts["record"].append(np.full(keep.sum(), rec.record, dtype=object))
     out = {k: np.concatenate(v) for k, v in parts.items()}

@@ -10,9 +10,8 @@ import re
 from numbers import Integral
 
 import numpy as np
+from sklearn.utils import Bunch
 
-from ..utils._deprecation import RenamedFieldsBunch, renamed_kwargs
-from ..utils._vocabulary import RENAMED_RECORD_FIELDS
 from ._base import (
     _check_record_files,
     _missing_message,
@@ -30,12 +29,6 @@ ECGID_N_PERSONS = 90
 
 _PERSON_DIR = re.compile(r"Person_(\d+)")
 _RECORD_FILE = re.compile(r"rec_(\d+)")
-
-
-class _EcgidRecord(RenamedFieldsBunch):
-    """An ECG-ID record whose fields of before 0.2, ``person`` and ``channel``, still read."""
-
-    _renamed_fields = {old: RENAMED_RECORD_FIELDS[old] for old in ("person", "channel")}
 
 
 def _record_name(person, record):
@@ -70,7 +63,6 @@ def _parse_comments(comments):
     return age, sex, date
 
 
-@renamed_kwargs(channel="lead")
 def read_ecgid_record(person, record, data_home=None, *,
                       lead="ECG I filtered"):
     """Read one lead, the R peaks and the header of an ECG-ID record.
@@ -160,7 +152,7 @@ def read_ecgid_record(person, record, data_home=None, *,
     symbols = np.asarray(ann.symbol, dtype=str)
     comments = list(header.comments or [])
     age, sex, date = _parse_comments(comments)
-    return _EcgidRecord(
+    return Bunch(
         signal=np.asarray(signals.p_signal[:, 0], dtype=np.float64),
         fs=float(header.fs),
         subject=person,
@@ -211,7 +203,6 @@ def list_ecgid_records(data_home=None):
     return sorted(found)
 
 
-@renamed_kwargs(channel="lead")
 def fetch_ecgid(persons=None, data_home=None, *, lead="ECG I filtered",
                 download_if_missing=True):
     """Read every record of some ECG-ID persons, downloading missing persons.

@@ -6,9 +6,8 @@ and 104 have no MLII at all). Beat symbols map to the five AAMI EC57 classes.
 """
 
 import numpy as np
+from sklearn.utils import Bunch
 
-from ..utils._deprecation import RenamedFieldsBunch
-from ..utils._vocabulary import RENAMED_RECORD_FIELDS
 from ._base import (
     _check_record_files,
     _missing_message,
@@ -61,12 +60,6 @@ BEAT_SYMBOL_TO_AAMI = {
 
 # Records 201 and 202 were recorded from the same subject.
 _SAME_SUBJECT = {"202": "201"}
-
-
-class _MitdbRecord(RenamedFieldsBunch):
-    """A MIT-BIH record whose fields of before 0.2, ``patient`` and ``beat_samples``, still read."""
-
-    _renamed_fields = {old: RENAMED_RECORD_FIELDS[old] for old in ("patient", "beat_samples")}
 
 
 def aami_class(symbols):
@@ -326,7 +319,7 @@ def read_mitdb_record(record, data_home=None, *, lead="MLII", sampfrom=0,
     samples, symbols = samples[inside] - sampfrom, symbols[inside]
     beats = is_beat(symbols)
 
-    return _MitdbRecord(
+    return Bunch(
         signal=signal,
         fs=float(header.fs),
         lead=header.sig_name[channel],

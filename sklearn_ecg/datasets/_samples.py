@@ -9,7 +9,6 @@ and carries the attribution and license of each database;
 
 from pathlib import Path
 
-from ..utils._deprecation import renamed_kwargs
 from ._ecgid import list_ecgid_records, read_ecgid_record
 from ._garment import load_garment
 from ._mitdb import list_mitdb_records, read_mitdb_record
@@ -73,7 +72,6 @@ def load_mitdb_sample(*, lead="MLII"):
             for record in list_mitdb_records(home)]
 
 
-@renamed_kwargs(channel="lead")
 def load_ecgid_sample(*, lead="ECG I filtered"):
     """Load the bundled ECG-ID records.
 

@@ -6,11 +6,10 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..segmentation import DETECTORS, RPeakSegmenter
-from ..utils._deprecation import record_field, renamed_kwargs
+from ..utils._records import record_field
 from ..utils._signal import check_fs, resample_rows
 
 
-@renamed_kwargs(n_samples="segment_length")
 def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=0.25,
                   after=0.45, segment_length=None, detector="cnn"):
     """Cut records into segments of one person each: median beats or raw windows.
@@ -87,9 +86,9 @@ def make_segments(records, *, kind="median_beat", window=5.0, step=None, before=
 
     parts = {"X": [], "groups": [], "record": [], "start": []}
     skipped = []
-    for i, rec in enumerate(records):
+    for rec in records:
         fs = check_fs(rec.fs, "fs of a record")
-        person = record_field(rec, "subject", f"records[{i}]")
+        person = record_field(rec, "subject")
         # ECG-ID numbers records within a person; MIT-BIH names are unique.
         numbered = isinstance(rec.record, Integral) and not isinstance(rec.record, bool)
         name = f"{person}/{rec.record}" if numbered else str(rec.record)

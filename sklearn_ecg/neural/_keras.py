@@ -450,9 +450,6 @@ class BaseKerasEstimator(BaseEstimator):
         super().__setstate__(state)
 
 
-# The name of the base before it was one (sklearn-ecg 0.1).
-KerasEstimatorMixin = BaseKerasEstimator
-
 
 def _unwrap(arrays):
     """Keras takes one array for a single-input model, a list for several."""

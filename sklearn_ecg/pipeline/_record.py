@@ -198,8 +198,6 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
             )
         else:
             segmenter = clone(self.segmenter)
-        # A segmenter given the deprecated n_samples warns once, here, not at every prediction.
-        segmenter.set_params(beat_length=segmenter._requested_beat_length(), n_samples="deprecated")
         data = make_beat_dataset(
             records, peaks=segmenter.detector, before=segmenter.before, after=segmenter.after,
             beat_length=segmenter.beat_length, classes=self.classes, tolerance=self.tolerance,

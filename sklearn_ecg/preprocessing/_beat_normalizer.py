@@ -11,7 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
@@ -19,7 +19,6 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import beat_feature_names, check_fs, resample_rows
-from ..utils._deprecation import renamed_message, renamed_param, renamed_state
 from ..utils._signal import check_beat_columns
 from ..utils._vocabulary import RR_COLUMNS
 
@@ -45,9 +44,6 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
     beat_length : int, default=None
         Length of each output beat. None keeps the input length, unless
         ``target_fs`` is given. Exclusive with ``target_fs``.
-
-        .. versionadded:: 0.2
-           Named ``n_samples`` before.
     fs : float, default=None
         Sampling frequency of the input beats, in samples per second. Used
         only together with ``target_fs``.
@@ -56,20 +52,11 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         ``beat_length``: the output length is ``round(n_features_in_ *
         target_fs / fs)`` (at least 1). Requires ``fs``; exclusive with
         ``beat_length``.
-    n_samples : int, default="deprecated"
-        The old name of ``beat_length``.
-
-        .. deprecated:: 0.2
-           ``n_samples`` was renamed to ``beat_length`` in 0.2 and will be
-           removed in 0.4 (in scikit-learn, ``n_samples`` counts rows).
 
     Attributes
     ----------
     beat_length_ : int
         Length of each output beat, as ``RPeakSegmenter.beat_length_``.
-    n_samples_out_ : int
-        The same, by its name before 0.2 (deprecated, read with a
-        FutureWarning; removed in 0.4).
     n_features_in_ : int
         Number of samples per beat seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -155,29 +142,13 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
         "beat_length": [Interval(Integral, 1, None, closed="left"), None],
         "fs": [Interval(Real, 0, None, closed="neither"), None],
         "target_fs": [Interval(Real, 0, None, closed="neither"), None],
-        "n_samples": [Interval(Integral, 1, None, closed="left"), None, Hidden(StrOptions({"deprecated"}))],
     }
 
-    def __init__(self, method="minmax", *, beat_length=None, fs=None, target_fs=None,
-                 n_samples="deprecated"):
+    def __init__(self, method="minmax", *, beat_length=None, fs=None, target_fs=None):
         self.method = method
         self.beat_length = beat_length
         self.fs = fs
         self.target_fs = target_fs
-        self.n_samples = n_samples
-
-    @property
-    def n_samples_out_(self):
-        """Deprecated name of ``beat_length_``: the length of each output beat."""
-        length = self.beat_length_
-        warnings.warn(renamed_message("n_samples_out_", "beat_length_"), FutureWarning, stacklevel=2)
-        return length
-
-    def __setstate__(self, state):
-        # A normaliser pickled before 0.2 holds the output length as n_samples and
-        # n_samples_out_.
-        super().__setstate__(renamed_state(state, "n_samples", "beat_length",
-                                           fitted={"n_samples_out_": "beat_length_"}))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -216,7 +187,7 @@ class BeatNormalizer(TransformerMixin, BaseEstimator):
                 stacklevel=3,
             )
         n_in = X.shape[1]
-        beat_length = renamed_param(self, "n_samples", "beat_length", stacklevel=4)
+        beat_length = self.beat_length
         if self.target_fs is not None:
             if beat_length is not None:
                 raise ValueError(

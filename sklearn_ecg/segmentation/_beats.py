@@ -8,7 +8,6 @@ These two functions are the only place where beats are cut out of a signal:
 import numpy as np
 
 from ..utils import resample_rows
-from ..utils._deprecation import renamed_kwargs
 from ..utils._vocabulary import RR_FEATURE_NAMES
 
 # Number of RR intervals on each side of a beat that make up its local average, as
@@ -24,7 +23,6 @@ def window_bounds(before, after, fs):
     return int(round(before * fs)), int(round(after * fs))
 
 
-@renamed_kwargs(n_samples="beat_length")
 def beat_windows(signal, peaks, fs, before, after, *, edge="drop", beat_length=None):
     """Cut one window around each R peak.
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import detection_scores
-from ..utils._deprecation import record_field
+from ..utils._records import record_field
 from ._detectors import detect_r_peaks
 
 
@@ -55,7 +55,7 @@ def evaluate_detector(records, detector="cnn", *, refine=True, tolerance=0.15):
         peaks = detect_r_peaks(rec.signal, rec.fs, detector, refine=refine)
         seconds = time.perf_counter() - start
         per_30_min.append(seconds * 1800.0 * rec.fs / rec.signal.size)
-        reference = record_field(rec, "r_peaks", f"record {rec.record}")
+        reference = record_field(rec, "r_peaks")
         s = detection_scores(reference, peaks, rec.fs, tolerance=tolerance,
                              exclude=rec.vf_episodes)
         rows[str(rec.record)] = {"beats": len(reference), **s, "seconds": seconds}

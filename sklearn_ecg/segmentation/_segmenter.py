@@ -6,11 +6,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from ..utils import beat_feature_names, check_peaks
-from ..utils._deprecation import renamed_param, renamed_state
 from ..utils._signal import template_correlation
 from ..utils._vocabulary import RR_FEATURE_NAMES, WINDOW_RR_FEATURE_NAMES
 from ._beats import beat_windows, rr_features, window_bounds
@@ -60,9 +59,6 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
     beat_length : int, default=None
         Resample each beat window to this many samples. None keeps
         ``round(before * fs) + round(after * fs)`` samples.
-
-        .. versionadded:: 0.2
-           Named ``n_samples`` before.
     rr_features : bool, default=True
         Add RR-interval features: per beat in :meth:`segment`
         (``rr_prev``, ``rr_next``, ``rr_local`` in seconds, and the ratios of
@@ -91,12 +87,6 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         only a stretch at a time is converted to float and filtered. The
         default detector gives the same peaks as a single pass. None (the
         default) processes the whole signal at once.
-    n_samples : int, default="deprecated"
-        The old name of ``beat_length``.
-
-        .. deprecated:: 0.2
-           ``n_samples`` was renamed to ``beat_length`` in 0.2 and will be
-           removed in 0.4 (in scikit-learn, ``n_samples`` counts rows).
 
     Attributes
     ----------
@@ -166,7 +156,6 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         "edge": [StrOptions({"drop", "pad"})],
         "no_beat": [StrOptions({"warn", "nan", "raise"})],
         "chunk_duration": [Interval(Real, 0, None, closed="neither"), None],
-        "n_samples": [Interval(Integral, 1, None, closed="left"), None, Hidden(StrOptions({"deprecated"}))],
     }
 
     def __init__(
@@ -180,7 +169,6 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         edge="drop",
         no_beat="warn",
         chunk_duration=None,
-        n_samples="deprecated",
     ):
         self.fs = fs
         self.detector = detector
@@ -191,30 +179,16 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
         self.edge = edge
         self.no_beat = no_beat
         self.chunk_duration = chunk_duration
-        self.n_samples = n_samples
 
-    def __setstate__(self, state):
-        # A segmenter pickled before 0.2 (in a saved model, say) holds n_samples.
-        super().__setstate__(renamed_state(state, "n_samples", "beat_length"))
-
-    def _requested_beat_length(self, stacklevel=5):
-        """``beat_length``, or the deprecated ``n_samples`` with a FutureWarning.
-
-        ``stacklevel`` 5 points at the caller of ``fit`` (through ``_fit_context``).
-        """
-        return renamed_param(self, "n_samples", "beat_length", stacklevel=stacklevel)
-
-    def _beat_length(self, requested="resolve"):
-        """Samples of each output beat; ``requested`` is the resolved ``beat_length``."""
-        if isinstance(requested, str):
-            requested = self._requested_beat_length(stacklevel=4)
+    def _beat_length(self):
+        """Samples of each output beat: ``beat_length``, else the window's at ``fs``."""
         n_before, n_after = window_bounds(self.before, self.after, self.fs)
         if n_before + n_after < 1:
             raise ValueError(
                 f"before + after must span at least one sample at fs={self.fs}, "
                 f"got before={self.before} and after={self.after}"
             )
-        return requested or n_before + n_after
+        return self.beat_length or n_before + n_after
 
     def _cut(self, x, peaks, length):
         """Beats and kept mask of one signal (float, 1-D or leads as columns) at known peaks."""
@@ -269,7 +243,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
             The fitted segmenter.
         """
         validate_data(self, X, reset=True)
-        self.beat_length_ = self._beat_length(self._requested_beat_length())
+        self.beat_length_ = self._beat_length()
         return self
 
     def detect(self, signal):
@@ -321,7 +295,7 @@ class RPeakSegmenter(TransformerMixin, BaseEstimator):
               values of both say the detections are not heartbeats (noise).
         """
         self._validate_params()
-        length = self._beat_length(self._requested_beat_length(stacklevel=4))
+        length = self._beat_length()
         chunked = self.chunk_duration is not None
         # In chunks, an array (a memmap of a 24-hour record, say) stays as it is
         # and only a stretch at a time is converted.

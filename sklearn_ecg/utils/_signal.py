@@ -11,8 +11,6 @@ from numbers import Real
 import numpy as np
 from scipy.signal import resample_poly
 
-from ._deprecation import renamed_kwargs
-
 
 def check_fs(fs, name="fs"):
     """Return ``fs`` as a float after checking it is a positive, finite number.
@@ -127,7 +125,6 @@ def beat_feature_names(n_samples):
     return [f"beat_{i:0{width}d}" for i in range(n_samples)]
 
 
-@renamed_kwargs(n_samples="signal_length")
 def check_peaks(peaks, name="peaks", signal_length=None):
     """Return ``peaks`` as a sorted, unique int64 array of sample indices.
 

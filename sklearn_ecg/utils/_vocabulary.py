@@ -38,10 +38,3 @@ RECORD_FIELDS = ("signal", "fs", "record", "subject", "lead", "leads", "r_peaks"
 the subject (patient or person) the signal comes from, the lead read (``leads``: every
 column of ``signal``) and the annotated R peaks, as sample indices."""
 
-RENAMED_RECORD_FIELDS = {
-    "patient": "subject",  # MIT-BIH
-    "beat_samples": "r_peaks",  # MIT-BIH
-    "person": "subject",  # ECG-ID
-    "channel": "lead",  # ECG-ID
-}
-"""Old field name -> shared name; the old names still read, with a FutureWarning, until 0.4."""
