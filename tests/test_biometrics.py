@@ -394,12 +394,12 @@ def test_siamese_head_on_embeddings_and_fusion(segments):
 
 
 def test_det_display_draws_normal_deviates_and_the_eer(plt):
-    from sklearn_ecg.inspection import DetCurveDisplay
+    from sklearn_ecg.inspection import VerificationDetDisplay
 
     rng = np.random.default_rng(0)
     same = np.repeat([1, 0], 300)
     scores = rng.normal(1.5 * same)
-    disp = DetCurveDisplay.from_predictions(same, scores, name="model")
+    disp = VerificationDetDisplay.from_predictions(same, scores, name="model")
     fmr, fnmr, _ = det_curve(same, scores)
     eps = np.finfo(float).eps
     np.testing.assert_allclose(disp.line_.get_xdata(), norm.ppf(np.clip(fmr, eps, 1 - eps)))
@@ -415,22 +415,22 @@ def test_det_display_draws_normal_deviates_and_the_eer(plt):
     assert "false non-match rate" in disp.ax_.get_ylabel()
     assert "EER" in disp.ax_.get_legend().get_texts()[0].get_text()
     # A second curve on the same axes.
-    again = DetCurveDisplay.from_predictions(same, -scores, name="reversed", ax=disp.ax_)
+    again = VerificationDetDisplay.from_predictions(same, -scores, name="reversed", ax=disp.ax_)
     assert again.ax_ is disp.ax_ and len(disp.ax_.get_legend().get_texts()) == 2
 
 
 def test_det_display_from_estimator(plt):
-    from sklearn_ecg.inspection import DetCurveDisplay
+    from sklearn_ecg.inspection import VerificationDetDisplay
 
     class Dot:
         def predict(self, X):
             return np.sum(X[:, :2] * X[:, 2:], axis=1)
 
     X = np.array([[1, 0, 1, 0], [1, 0, 0, 1], [0, 1, 0, 1], [0, 1, 1, 0.0]])
-    disp = DetCurveDisplay.from_estimator(Dot(), X, [1, 0, 1, 0])
+    disp = VerificationDetDisplay.from_estimator(Dot(), X, [1, 0, 1, 0])
     assert disp.name == "Dot" and disp.eer == 0.0
     with pytest.raises(ValueError, match="both same-person"):
-        DetCurveDisplay.from_predictions([1, 1], [0.1, 0.2])
+        VerificationDetDisplay.from_predictions([1, 1], [0.1, 0.2])
 
 
 def test_group_means_of_the_jacket_channels_and_activities(plt):

@@ -148,7 +148,7 @@ def _plot_calls(tmp_path):
         "TrainingHistoryDisplay.from_estimator": (
             lambda: TrainingHistoryDisplay.from_estimator(History())),
         "SimilarityDisplay.from_predictions": (
-            lambda: SimilarityDisplay.from_predictions([0.2, 0.8], [0, 1])),
+            lambda: SimilarityDisplay.from_predictions([0, 1], [0.2, 0.8])),
         "SimilarityMatrixDisplay.from_embeddings": (
             lambda: SimilarityMatrixDisplay.from_embeddings(rng.random((3, 2)))),
         "write_html_report": lambda: write_html_report(frame, tmp_path / "r.html"),
@@ -671,7 +671,7 @@ def _scores(rng, n_same=150, n_different=450):
 def test_similarity_display(pyplot):
     scores, same = _scores(np.random.default_rng(0))
     disp = SimilarityDisplay.from_predictions(
-        scores, same.astype(int), name="Siamese", bins=20)
+        same.astype(int), scores, name="Siamese", bins=20)
     eer, threshold = equal_error_rate(same.astype(int), scores, return_threshold=True)
     assert disp.eer == eer and disp.threshold == threshold
     assert 0 < eer < 0.2
@@ -723,7 +723,7 @@ def test_similarity_display_from_estimator(pyplot):
 )
 def test_similarity_display_rejects_bad_input(scores, same, message, pyplot):
     with pytest.raises(ValueError, match=message):
-        SimilarityDisplay.from_predictions(scores, same)
+        SimilarityDisplay.from_predictions(same, scores)
 
 
 # --------------------------------------------------------------------------

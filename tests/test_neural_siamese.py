@@ -120,10 +120,10 @@ def test_grid_search_with_pair_groups(pairs):
     X_pairs, y, pair_groups = pairs
     search = GridSearchCV(
         SiameseSimilarityRegressor(epochs=1, bound_output=True, random_state=0, **TINY),
-        {"loss": ["mse", "binary_crossentropy"]},
+        {"loss": ["mse", "cross_entropy"]},
         cv=PairGroupKFold(3), scoring=eer_scorer, n_jobs=2,
     ).fit(X_pairs, y, groups=pair_groups)
-    assert search.best_params_["loss"] in ("mse", "binary_crossentropy")
+    assert search.best_params_["loss"] in ("mse", "cross_entropy")
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert np.all(search.cv_results_["mean_test_score"] <= 0)  # minus an error rate
     assert is_regressor(search.best_estimator_)
@@ -164,7 +164,7 @@ def test_bad_input_names_the_argument(pairs, segments):
     with pytest.raises(ValueError, match="needs bound_output=True"):
         SiameseSimilarityRegressor(loss="contrastive", bound_output=False, **TINY).fit(X_pairs, y)
     with pytest.raises(ValueError, match=r"y must lie in \[0, 1\]"):
-        SiameseSimilarityRegressor(loss="binary_crossentropy", bound_output=True,
+        SiameseSimilarityRegressor(loss="cross_entropy", bound_output=True,
                                    **TINY).fit(X_pairs, y * 2)
     with pytest.raises(ValueError, match="metrics must be names"):
         SiameseSimilarityRegressor(metrics=["accuracy"], **TINY).fit(X_pairs, y)

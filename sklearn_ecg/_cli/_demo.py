@@ -440,7 +440,7 @@ def _demo_similarity(demo):
 
     figure, axes = demo.plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     for ax, (name, s) in zip(axes, scores.items()):
-        SimilarityDisplay.from_predictions(s, same, name=name, ax=ax, density=True)
+        SimilarityDisplay.from_predictions(same, s, name=name, ax=ax, density=True)
     figure.suptitle(f"Same person or not? {same.size} pairs of windows of "
                     f"{sim.n_test_persons} persons unseen in training (ECG-ID sample)")
     demo.save(figure, "similarity.png")

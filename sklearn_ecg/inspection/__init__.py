@@ -20,7 +20,7 @@
     a similarity model, by pair and as a matrix (or, with
     :meth:`SimilarityMatrixDisplay.from_group_means`, averaged by channel,
     activity or person);
-  - :class:`DetCurveDisplay`: the detection error trade-off of a verification
+  - :class:`VerificationDetDisplay`: the detection error trade-off of a verification
     score, false non-match against false match rate, with its EER.
 
 Plots need matplotlib, the optional ``plot`` extra
@@ -32,17 +32,17 @@ from ._history import TrainingHistoryDisplay
 from ._holter import holter_summary, holter_summary_lines, write_holter_report
 from ._report import missing_values_by_row, signal_report, write_html_report
 from ._signal import RPeakDisplay, SignalDisplay
-from ._similarity import DetCurveDisplay, SimilarityDisplay, SimilarityMatrixDisplay
+from ._similarity import SimilarityDisplay, SimilarityMatrixDisplay, VerificationDetDisplay
 
 __all__ = [
     "AAMIConfusionMatrixDisplay",
     "BeatsDisplay",
-    "DetCurveDisplay",
     "RPeakDisplay",
     "SignalDisplay",
     "SimilarityDisplay",
     "SimilarityMatrixDisplay",
     "TrainingHistoryDisplay",
+    "VerificationDetDisplay",
     "holter_summary",
     "holter_summary_lines",
     "missing_values_by_row",

@@ -6,7 +6,7 @@ shows how well the scores separate same-person from different-person pairs, and
 where the equal-error-rate threshold lies; :class:`SimilarityMatrixDisplay` shows
 the similarity of every pair of segments, ordered by person, so that each person
 should light up a block on the diagonal, or its mean by group (the channels or the
-activities of a garment); :class:`DetCurveDisplay` draws the trade-off between false
+activities of a garment); :class:`VerificationDetDisplay` draws the trade-off between false
 matches and false non-matches that biometrics reports.
 """
 
@@ -95,7 +95,7 @@ class SimilarityDisplay:
     >>> rng = np.random.default_rng(0)
     >>> same = np.repeat([1, 0], 200)
     >>> scores = np.clip(rng.normal(0.5 + 0.25 * (2 * same - 1), 0.15), 0, 1)
-    >>> disp = SimilarityDisplay.from_predictions(scores, same)
+    >>> disp = SimilarityDisplay.from_predictions(same, scores)
     >>> [text.get_text() for text in disp.ax_.get_legend().get_texts()]
     ['same person (200)', 'different persons (200)', 'EER 4.0% at 0.514']
     >>> plt.close(disp.figure_)
@@ -187,8 +187,8 @@ class SimilarityDisplay:
     @classmethod
     def from_predictions(
         cls,
-        scores,
         same,
+        scores,
         *,
         name=None,
         ax=None,
@@ -203,10 +203,12 @@ class SimilarityDisplay:
 
         Parameters
         ----------
+        same : array-like of bool or {0, 1} of shape (n_pairs,)
+            Whether each pair comes from one person (the truth, first, as in
+            scikit-learn's ``from_predictions(y_true, y_score)``); both kinds
+            must occur.
         scores : array-like of shape (n_pairs,)
             Similarity score of each pair, higher for more similar pairs.
-        same : array-like of bool or {0, 1} of shape (n_pairs,)
-            Whether each pair comes from one person; both kinds must occur.
         name : str, default=None
             The model's name, for the title.
         ax : matplotlib Axes, default=None
@@ -288,7 +290,7 @@ class SimilarityDisplay:
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
         scores = np.asarray(estimator.predict(X_pairs), dtype=float)
         return cls.from_predictions(
-            scores, same, name=type(estimator).__name__ if name is None else name,
+            same, scores, name=type(estimator).__name__ if name is None else name,
             ax=ax, bins=bins, density=density, title=title, same_kw=same_kw,
             different_kw=different_kw, threshold_kw=threshold_kw,
         )
@@ -344,7 +346,7 @@ class SimilarityMatrixDisplay:
     See Also
     --------
     SimilarityDisplay : Scores of same- and different-person pairs.
-    DetCurveDisplay : False non-match against false match rate.
+    VerificationDetDisplay : False non-match against false match rate.
 
     Examples
     --------
@@ -792,7 +794,7 @@ def _write_values(ax, image, matrix, values_format):
     return texts
 
 
-class DetCurveDisplay:
+class VerificationDetDisplay:
     """Detection error trade-off (DET) curve of a verification score.
 
     For every threshold on the score, a pair is accepted as "same person"
@@ -841,11 +843,11 @@ class DetCurveDisplay:
     --------
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
-    >>> from sklearn_ecg.inspection import DetCurveDisplay
+    >>> from sklearn_ecg.inspection import VerificationDetDisplay
     >>> rng = np.random.default_rng(0)
     >>> same = np.repeat([1, 0], 200)
     >>> scores = rng.normal(loc=2.0 * same, scale=1.0)
-    >>> disp = DetCurveDisplay.from_predictions(same, scores, name="model")
+    >>> disp = VerificationDetDisplay.from_predictions(same, scores, name="model")
     >>> round(disp.eer, 3)
     0.15
     >>> disp.ax_.get_xlabel()
@@ -879,7 +881,7 @@ class DetCurveDisplay:
 
         Returns
         -------
-        display : DetCurveDisplay
+        display : VerificationDetDisplay
             The display, with its artists.
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
@@ -955,7 +957,7 @@ class DetCurveDisplay:
 
         Returns
         -------
-        display : DetCurveDisplay
+        display : VerificationDetDisplay
             The display, with its artists; ``display.eer`` holds the equal
             error rate as :func:`~sklearn_ecg.metrics.equal_error_rate` finds it.
         """
@@ -998,7 +1000,7 @@ class DetCurveDisplay:
 
         Returns
         -------
-        display : DetCurveDisplay
+        display : VerificationDetDisplay
             The display, with its artists.
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")

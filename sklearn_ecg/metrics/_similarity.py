@@ -543,7 +543,7 @@ def verification_scores(similarity, X, groups, recordings, *, level="recording",
     :func:`recording_scores` does; at ``level="segment"`` each segment is one
     item. Feed the result to :func:`equal_error_rate`,
     :func:`sklearn.metrics.roc_auc_score` or
-    :class:`~sklearn_ecg.inspection.DetCurveDisplay`.
+    :class:`~sklearn_ecg.inspection.VerificationDetDisplay`.
 
     Parameters
     ----------

@@ -174,7 +174,7 @@ def siamese_loss(keras, name, margin):
     """The loss of :class:`~sklearn_ecg.neural.SiameseSimilarityRegressor` named ``name``."""
     if name == "mse":
         return "mean_squared_error"
-    if name == "binary_crossentropy":
+    if name == "cross_entropy":
         return "binary_crossentropy"
 
     def contrastive(y_true, y_pred):

@@ -79,8 +79,8 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         Units of the Dense layer joining the three paths.
     dropout : float, default=0.25
         Dropout in the head.
-    loss : {"mse", "binary_crossentropy", "contrastive"}, default="binary_crossentropy"
-        Training loss. ``"binary_crossentropy"`` treats the score as the
+    loss : {"mse", "cross_entropy", "contrastive"}, default="cross_entropy"
+        Training loss. ``"cross_entropy"`` treats the score as the
         probability of "same" and needs ``bound_output=True``: on persons never
         seen it generalises far better than the original's ``"mse"`` (on
         ECG-ID, 2-s raw windows, 3,000 training pairs and 4 epochs, ROC AUC
@@ -216,7 +216,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         "path_units": [Interval(Integral, 1, None, closed="left")],
         "merge_units": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "loss": [StrOptions({"mse", "binary_crossentropy", "contrastive"})],
+        "loss": [StrOptions({"mse", "cross_entropy", "contrastive"})],
         "margin": [Interval(Real, 0, None, closed="neither")],
         "bound_output": ["boolean"],
         "metrics": [list, tuple, None],
@@ -237,7 +237,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         path_units=64,
         merge_units=256,
         dropout=0.25,
-        loss="binary_crossentropy",
+        loss="cross_entropy",
         margin=0.5,
         bound_output=True,
         metrics=None,
