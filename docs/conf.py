@@ -106,6 +106,7 @@ SUBPACKAGES = (
     "metrics",
     "inspection",
     "pipeline",
+    "pretrained",
     "utils",
 )
 
