@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import os
 import re
 import subprocess
 import sys
@@ -530,6 +531,21 @@ def test_predict_with_an_unfitted_model_says_so(tmp_path):
     path = tmp_path / "model.skops"
     save_model(RecordBeatClassifier(LogisticRegression()), path)
     with pytest.raises(ValueError, match="never fitted"):
+        load_record_model(path)
+
+
+def test_predict_with_untrusted_types_says_how_to_proceed(tmp_path):
+    # An UntrustedTypesFoundException traceback, with no hint how to proceed.
+    from sklearn.preprocessing import FunctionTransformer
+
+    from sklearn_ecg._cli._commands import load_record_model
+    from sklearn_ecg.pipeline import RecordBeatClassifier
+    from sklearn_ecg.utils import save_model
+
+    path = tmp_path / "model.skops"
+    save_model(RecordBeatClassifier(FunctionTransformer(os.getcwd)), path)  # not trusted
+    with pytest.raises(ValueError, match=r"holds types sklearn-ecg does not trust.*load_model"
+                                         r"\(path, trusted=\[\.\.\.\]\)"):
         load_record_model(path)
 
 
