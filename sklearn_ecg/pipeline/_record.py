@@ -99,7 +99,7 @@ class RecordBeatClassifier(MetaEstimatorMixin, BaseEstimator):
         Names of the columns the estimator sees.
     n_beats_ : int
         Beats the estimator was fitted on.
-    polarity_ : ndarray of shape (n_leads_,)
+    polarity_ : ndarray of shape (n_leads,)
         +1 where the training records' median QRS complex points up, -1 where
         it points down, per lead.
 

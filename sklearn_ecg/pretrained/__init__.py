@@ -59,7 +59,7 @@ def load_beat_classifier():
     >>> from sklearn_ecg.pretrained import load_beat_classifier
     >>> record = load_mitdb_sample()[0]
     >>> table = load_beat_classifier().predict_record(record.signal, fs=record.fs)
-    >>> sorted(set(table["class"])) <= ["F", "N", "Q", "S", "V"]
+    >>> set(table["class"]) <= {"F", "N", "Q", "S", "V"}
     True
     """
     import copy
