@@ -39,7 +39,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store", "_model_card_figures.rst"]
 root_doc = "index"
 default_role = "literal"  # `x` in prose renders as code, as in Markdown
 pygments_style = "sphinx"
