@@ -123,6 +123,34 @@ def test_lead_order_does_not_matter(shipped):
     assert (a["class"].to_numpy() == b["class"].to_numpy()).mean() > 0.99
 
 
+@pytest.mark.parametrize("n_leads", [1, 2])
+def test_beats_of_a_noise_stretch_are_q_in_any_number_of_leads(shipped, n_leads):
+    rec = load_mitdb_sample()[2]
+    x = np.column_stack([rec.signal, np.roll(rec.signal, 3) * -0.7])[:, :n_leads]
+    noisy = slice(int(60 * rec.fs), int(90 * rec.fs))
+    x[noisy] = np.random.default_rng(0).normal(0, 3 * x.std(), size=x[noisy].shape)
+    table = shipped.predict_record(x, fs=rec.fs)
+    inside = (table["sample"] > noisy.start + 5 * rec.fs) & (table["sample"] < noisy.stop)
+    assert (table["class"][inside] == "Q").all()
+    assert (table["class"][table["sample"] < noisy.start - 5 * rec.fs] != "Q").mean() > 0.95
+
+
+def test_self_adaptation_keeps_the_probability_of_classes_it_cannot_teach(small_model, records):
+    rec = records[5]
+    peaks = rec.r_peaks[rec.r_peaks > rec.fs][:300]
+    features = beat_context_features(rec.signal[:, None], rec.fs, peaks).astype(np.float32)
+    n, s, v = (list(small_model.classes_).index(c) for c in "NSV")
+    proba = np.full((peaks.size, small_model.classes_.size), 0.01)
+    proba[:, n] = 0.95  # confident N beats and V beats teach the record ...
+    proba[3:40, n], proba[3:40, v] = 0.01, 0.95
+    proba[:3, n], proba[:3, s] = 0.01, 0.95  # ... three confident S beats are too few
+    proba /= proba.sum(axis=1, keepdims=True)
+    adapted = small_model._self_adapt(features, proba)
+    np.testing.assert_allclose(adapted[:, 2], proba[:, 2])
+    np.testing.assert_allclose(adapted.sum(axis=1), 1.0)
+    assert (adapted.argmax(axis=1)[:3] == s).all()
+
+
 def test_shipped_model_is_a_fitted_estimator(shipped):
     assert isinstance(shipped, UniversalBeatClassifier)
     assert list(shipped.classes_) == ["F", "N", "S", "V"]

@@ -16,7 +16,8 @@ from ..segmentation import (
     load_signal_quality,
     peak_quality,
 )
-from ..segmentation._detectors import check_detector
+from ..segmentation._detectors import check_detector, refine_peaks
+from ..segmentation._learned import peaks_at_signal_rate
 from ..utils import fill_gaps
 from ..utils._vocabulary import AAMI_EVALUATION_CLASSES
 from ._beat_context import beat_context_feature_names, beat_context_features
@@ -60,9 +61,11 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
     boostings (one per seed) gives each beat of each lead its class
     probabilities, averaged over the leads. With ``adaptation="self"``,
     each record then teaches itself: its confidently classified beats label a
-    nearest-neighbour model of that record alone, whose probabilities are
-    blended in (unsupervised adaptation to the test record, as Chen et al.
-    2021 adapt beat classifiers to a new patient). It imports no deep-learning
+    nearest-neighbour model of that record alone, which shares out, half and
+    half with the ensemble, the probability of the classes it was taught (those
+    of at least five confident beats); the record's rarer classes keep the
+    ensemble's probability (unsupervised adaptation to the test record, as Chen
+    et al. 2021 adapt beat classifiers to a new patient). It imports no deep-learning
     framework.
 
     Parameters
@@ -327,20 +330,29 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         finite = np.isfinite(x).all(axis=0)
         if not np.isfinite(x).any(axis=0).any():
             raise ValueError("signal holds no valid sample (all NaN)")
-        lead = 0
+        lead, detections = 0, {}
         if x.shape[1] > 1 and self.quality is not None:
             rater = load_signal_quality() if isinstance(self.quality, str) else self.quality
+            check_is_fitted(rater)
             scores = []
             for j in range(x.shape[1]):
                 col, _ = fill_gaps(x[:, j]) if np.isfinite(x[:, j]).any() else (None, 0)
                 if col is None or np.ptp(col) == 0:
                     scores.append(-1.0)
                     continue
-                table = rater.rate_signal(col, fs=fs)
+                detections[j] = {}  # col: gap-free, at least 2 s at 100 Hz or more
+                table = rater._rate(col, fs, 5.0, detections=detections[j])
                 if ratings is not None and finite[j]:
                     ratings[j] = table
                 scores.append(float(np.nanmean(table["proba_usable"])) - (not finite[j]) * 1e-3)
             lead = int(np.argmax(scores))
+        if self.detector == "cnn" and finite[lead] and lead in detections:
+            # The rating ran the lead through the network already: its peaks, as
+            # detect_r_peaks gives them on a signal without gaps.
+            found = detections[lead]
+            peaks = (peaks_at_signal_rate(found["cnn"], found["n_cnn"], x.shape[0])
+                     if found["n_cnn"] else np.zeros(0, np.int64))
+            return refine_peaks(x[:, lead], np.unique(peaks), fs), lead
         result = detect_r_peaks_on_stretches(x[:, lead], fs, self.detector)
         return result.peaks, lead
 
@@ -360,11 +372,14 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         labels, counts = np.unique(pred[sure], return_counts=True)
         if (counts >= 5).sum() < 2:
             return proba
-        teach = sure & np.isin(pred, labels[counts >= 5])
+        taught = labels[counts >= 5]
+        teach = sure & np.isin(pred, taught)
         X = StandardScaler().fit_transform(np.nan_to_num(np.hstack(list(features))))
         knn = KNeighborsClassifier(7).fit(X[teach], pred[teach])
-        local = np.zeros_like(proba)
-        local[:, knn.classes_] = knn.predict_proba(X)
+        # The record's own beats share out the probability of the classes they
+        # teach; a class too rare in the record to be taught keeps the model's.
+        local = proba.copy()
+        local[:, taught] = knn.predict_proba(X) * proba[:, taught].sum(axis=1, keepdims=True)
         return 0.5 * proba + 0.5 * local
 
     def predict_record(self, signal, *, fs):
@@ -447,6 +462,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
             rater = None if isinstance(self.quality, str) else self.quality
             table["proba_usable"], table["quality"] = peak_quality(
                 x[:, lead], fs, peaks, quality=rater)
+        if self.quality is not None:
             table["class"] = table["class"].where(table["quality"] != "unusable", "Q")
         return table
 

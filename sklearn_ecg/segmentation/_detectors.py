@@ -147,14 +147,15 @@ class _PanTompkins:
 
         refractory = self.refractory
         for p, h in zip(positions.tolist(), envelope[candidates].tolist()):
-            if self.last is not None and p - self.last > self._relearn_after():
+            typical = self._typical_rr()
+            if self.last is not None and p - self.last > max(self.relearn, 3.0 * typical):
                 self._relearn(p)
             # An artefact (a spike, a sentinel value, a step) moves the levels by a bounded
             # step only: its height counts as at most three times the signal level.
             h_level = min(h, 3.0 * self.signal_level)
             threshold = self.noise_level + self.threshold_ratio * (self.signal_level - self.noise_level)
             if (self.rr and self.pending and self.last is not None
-                    and p - self.last > 1.66 * np.mean(self.rr[-8:])):
+                    and p - self.last > 1.66 * typical):
                 # Search back for a beat missed since the last one.
                 floor = self.searchback_ratio * threshold
                 back = [(q, g, s) for q, g, s in self.pending
@@ -188,10 +189,11 @@ class _PanTompkins:
             self.signal_level = 0.125 * h_level + 0.875 * self.signal_level
             self.pending = []
 
-    def _relearn_after(self):
-        """Samples without a beat after which the levels are learned again."""
-        typical = np.mean(self.rr[-8:]) if self.rr else self.fs
-        return max(self.relearn, 3.0 * typical)
+    def _typical_rr(self):
+        """The mean of the last eight RR intervals (samples; ``fs`` before any)."""
+        # Integers: their sum is exact, so this is numpy's mean, ten times faster.
+        recent = self.rr[-8:]
+        return sum(recent) / len(recent) if recent else self.fs
 
     def _relearn(self, p):
         """Learn the levels again from the candidates rejected in the last few seconds.

@@ -152,6 +152,10 @@ def cnn_peaks(signal, fs, *, threshold=None, weights=None):
         return np.empty(0, dtype=np.int64)
     proba = cnn_forward(x, weights)
     found, _ = find_peaks(proba, height=threshold, distance=max(1, round(0.2 * CNN_FS)))
-    n = len(signal)
-    peaks = np.round(found * (n / x.size)).astype(np.int64)
-    return peaks[(peaks >= 0) & (peaks < n)]
+    return peaks_at_signal_rate(found, x.size, len(signal))
+
+
+def peaks_at_signal_rate(found, n_internal, n_samples):
+    """Peaks found in the network's input of ``n_internal`` samples, at the signal's rate."""
+    peaks = np.round(np.asarray(found) * (n_samples / n_internal)).astype(np.int64)
+    return peaks[(peaks >= 0) & (peaks < n_samples)]
