@@ -112,12 +112,12 @@ def test_rr_features_as_extra_columns(beats):
     clf = HeartbeatCNNClassifier(epochs=2, random_state=0, extra_features=["rr_prev_ratio", "rr_next_ratio"],
                                  **TINY).fit(frame, y)
     # the other RR columns count as beat here
-    assert clf.beat_shape_ == (X.shape[1] + len(RR_FEATURE_NAMES) - 2, 1)
+    assert clf.segment_shape_ == (X.shape[1] + len(RR_FEATURE_NAMES) - 2, 1)
     assert len(clf.model_.inputs) == 2
     by_count = HeartbeatCNNClassifier(epochs=2, random_state=0,
                                       extra_features=len(RR_FEATURE_NAMES), **TINY)
     by_count.fit(np.hstack([X, rr]), y)
-    assert by_count.beat_shape_ == (X.shape[1], 1)
+    assert by_count.segment_shape_ == (X.shape[1], 1)
     np.testing.assert_allclose(by_count.extra_mean_, rr.mean(axis=0), rtol=1e-4)
     with pytest.raises(ValueError, match="extra_features \\['nope'\\] are not columns"):
         HeartbeatCNNClassifier(extra_features=["nope"], **TINY).fit(frame, y)
@@ -129,7 +129,7 @@ def test_three_d_beats_and_class_weight(beats):
     X, y, _, _ = beats
     X3 = np.stack([X, X[:, ::-1]], axis=-1)
     clf = HeartbeatCNNClassifier(epochs=2, class_weight="balanced", random_state=0, **TINY).fit(X3, y)
-    assert clf.beat_shape_ == (X.shape[1], 2)
+    assert clf.segment_shape_ == (X.shape[1], 2)
     assert clf.predict(X3).shape == (len(y),)
     with pytest.raises(ValueError, match="fitted on beats of shape"):
         clf.predict(X3[:, :, :1])
@@ -292,12 +292,12 @@ def test_two_d_leads_one_after_another_equal_three_d(beats):
     flat = X3.transpose(0, 2, 1).reshape(len(X), -1)
     a = HeartbeatCNNClassifier(epochs=2, random_state=0, **TINY).fit(X3, y)
     b = HeartbeatCNNClassifier(epochs=2, random_state=0, n_leads=2, **TINY).fit(flat, y)
-    assert a.beat_shape_ == b.beat_shape_ == (X.shape[1], 2)
+    assert a.segment_shape_ == b.segment_shape_ == (X.shape[1], 2)
     np.testing.assert_allclose(a.predict_proba(X3), b.predict_proba(flat), rtol=1e-5, atol=1e-6)
     # With the RR columns after the two leads.
     c = HeartbeatCNNClassifier(epochs=1, random_state=0, n_leads=2, extra_features=rr.shape[1],
                                **TINY).fit(np.hstack([flat, rr]), y)
-    assert c.beat_shape_ == (X.shape[1], 2) and c.extra_indices_.size == rr.shape[1]
+    assert c.segment_shape_ == (X.shape[1], 2) and c.extra_indices_.size == rr.shape[1]
     with pytest.raises(ValueError, match="do not split into n_leads=2"):
         HeartbeatCNNClassifier(n_leads=2, **TINY).fit(flat[:, :-1], y)
     with pytest.raises(ValueError, match="expecting 96 features"):

@@ -221,7 +221,7 @@ def test_adjacent_halves_of_windows():
     first, second = enc.draw_views(windows, random_state=0)
     assert first.shape == second.shape == (40, 90)
     Z = enc.fit(windows).transform(windows)
-    assert enc.input_shape_ == (90, 1) and enc.export_encoder().input_shape == (90, 1)
+    assert enc.encoder_input_shape_ == (90, 1) and enc.export_encoder().input_shape == (90, 1)
     assert Z.shape == (40, 4) and np.isfinite(Z).all()
     # No augmentation is needed: the halves differ by themselves.
     ContrastiveEncoder(views="adjacent_halves", augmentations=(), epochs=1, **TINY).fit(windows)

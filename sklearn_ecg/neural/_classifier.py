@@ -173,7 +173,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         Number of columns of ``X`` (samples per beat for 3-D input).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame of string names.
-    beat_shape_ : tuple of int
+    segment_shape_ : tuple of int
         ``(n_samples, n_leads)`` of one beat as the network sees it.
     extra_indices_ : ndarray of int
         Columns of ``X`` used as extra scalar features.
@@ -222,10 +222,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
     _parameter_constraints: dict = {
         **BaseKerasEstimator._parameter_constraints,
         **BaseKerasEstimator._early_stopping_constraints,
-        "conv_filters": ["array-like"],
-        "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "padding": [StrOptions({"valid", "same"})],
-        "conv_dropout": [Interval(Real, 0, 1, closed="left")],
+        **BaseKerasEstimator._conv_encoder_constraints,
         "dense_units": ["array-like"],
         "dense_dropout": [Interval(Real, 0, 1, closed="left")],
         "extra_features": [None, Interval(Integral, 0, None, closed="left"), "array-like"],
@@ -310,21 +307,21 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         """Split validated X into the beat tensor and the standardised extra columns."""
         X = np.asarray(X, dtype="float32")
         if X.ndim == 3:
-            if self.extra_indices_.size or X.shape[1:] != self.beat_shape_:
+            if self.extra_indices_.size or X.shape[1:] != self.segment_shape_:
                 raise ValueError(
                     f"X has beats of shape {X.shape[1:]}, but this classifier was fitted on "
-                    f"beats of shape {self.beat_shape_}"
+                    f"beats of shape {self.segment_shape_}"
                     + (" followed by extra columns (2-D X)" if self.extra_indices_.size else "")
                 )
             return [X]
-        if self.beat_shape_[1] != self.n_leads:
+        if self.segment_shape_[1] != self.n_leads:
             raise ValueError(
-                f"X is 2-D, but this classifier was fitted on beats of {self.beat_shape_[1]} "
-                f"leads: pass X of shape (n_beats, {self.beat_shape_[0]}, {self.beat_shape_[1]}), "
-                f"or set n_leads={self.beat_shape_[1]} for 2-D X holding the leads one after another"
+                f"X is 2-D, but this classifier was fitted on beats of {self.segment_shape_[1]} "
+                f"leads: pass X of shape (n_beats, {self.segment_shape_[0]}, {self.segment_shape_[1]}), "
+                f"or set n_leads={self.segment_shape_[1]} for 2-D X holding the leads one after another"
             )
         beat_columns = np.setdiff1d(np.arange(X.shape[1]), self.extra_indices_)
-        length, leads = self.beat_shape_
+        length, leads = self.segment_shape_
         if beat_columns.size != length * leads:
             raise ValueError(
                 f"X has {beat_columns.size} beat columns, but this classifier was fitted on "
@@ -343,14 +340,14 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         return resolve_pretrained(self.pretrained)
 
     def _architecture(self, beat_shape=None):
-        beat_shape = self.beat_shape_ if beat_shape is None else beat_shape
+        beat_shape = self.segment_shape_ if beat_shape is None else beat_shape
         return conv_architecture(self.conv_filters, self.kernel_size, self.padding,
                                  self.conv_dropout, beat_shape[0])
 
     def _build_keras_model(self):
         keras = import_keras()
         arch = self._architecture()
-        encoder = build_conv_encoder(keras, self.beat_shape_, **arch)
+        encoder = build_conv_encoder(keras, self.segment_shape_, **arch)
         pretrained = self._pretrained_encoder()
         if pretrained is not None:
             encoder.set_weights(pretrained.weights)
@@ -377,7 +374,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         """
         check_is_fitted(self)
         return PretrainedEncoder(
-            self._architecture(), self.beat_shape_,
+            self._architecture(), self.segment_shape_,
             self.model_.get_layer("encoder").get_weights(), "HeartbeatCNNClassifier",
         )
 
@@ -452,7 +449,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
                 )
             beat_shape = (n_beat // self.n_leads, self.n_leads)
         beat_shape = tuple(int(s) for s in beat_shape)
-        if refit and (beat_shape != self.beat_shape_ or not np.array_equal(extra, self.extra_indices_)):
+        if refit and (beat_shape != self.segment_shape_ or not np.array_equal(extra, self.extra_indices_)):
             raise ValueError("warm_start: X has a different shape than in the first fit")
         # Checked before a warm start changes anything and before TensorFlow is imported.
         self._architecture(beat_shape)
@@ -461,7 +458,7 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         if not refit:
             self.classes_ = classes
             self.extra_indices_ = extra
-            self.beat_shape_ = beat_shape
+            self.segment_shape_ = beat_shape
             if extra.size:
                 values = X[:, extra].astype(float)
                 self.extra_mean_ = values.mean(axis=0).astype("float32")

@@ -160,10 +160,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         Number of columns of ``X`` (samples per segment for 3-D input).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame of string names.
-    beat_shape_ : tuple of int
+    segment_shape_ : tuple of int
         ``(n_samples, n_leads)`` of one segment as given to ``fit``.
-    input_shape_ : tuple of int
-        ``(n_samples, n_leads)`` the encoder sees: ``beat_shape_``, or half
+    encoder_input_shape_ : tuple of int
+        ``(n_samples, n_leads)`` the encoder sees: ``segment_shape_``, or half
         of it with ``views="adjacent_halves"``.
     model_ : keras.Model
         The network in training: segment to (embedding, projection); its
@@ -227,10 +227,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     _parameter_constraints: dict = {
         **BaseKerasEstimator._parameter_constraints,
         "encoder": [StrOptions({"cnn", "cnn_lstm", "cnn_transformer"})],
-        "conv_filters": ["array-like"],
-        "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "padding": [StrOptions({"valid", "same"})],
-        "conv_dropout": [Interval(Real, 0, 1, closed="left")],
+        **BaseKerasEstimator._conv_encoder_constraints,
         "lstm_units": [Interval(Integral, 1, None, closed="left")],
         "attention_heads": [Interval(Integral, 1, None, closed="left")],
         "attention_layers": [Interval(Integral, 1, None, closed="left")],
@@ -410,8 +407,8 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     def _build_keras_model(self):
         keras = import_keras()
         return build_contrastive_model(
-            keras, self.input_shape_, encoder=self.encoder,
-            architecture=self._architecture(self.input_shape_[0]),
+            keras, self.encoder_input_shape_, encoder=self.encoder,
+            architecture=self._architecture(self.encoder_input_shape_[0]),
             lstm_units=self.lstm_units, attention_heads=self.attention_heads,
             attention_layers=self.attention_layers, embedding_dim=self.embedding_dim,
             projection_units=self._projection_units(), learning_rate=self.learning_rate,
@@ -420,7 +417,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     @property
     def _n_features_out(self):
         if getattr(self, "inference", "keras") == "numpy":
-            return int(self._embed(np.zeros((1, *self.input_shape_), "float32")).shape[1])
+            return int(self._embed(np.zeros((1, *self.encoder_input_shape_), "float32")).shape[1])
         return int(self.model_.get_layer("embedder").output.shape[-1])
 
     def export_encoder(self):
@@ -433,7 +430,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             embedding layer and projection head stay behind); pass it as
             :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`'s ``pretrained``
             with the same ``conv_filters``, ``kernel_size`` and ``padding``,
-            for segments of ``input_shape_``.
+            for segments of ``encoder_input_shape_``.
 
         Raises
         ------
@@ -450,7 +447,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             )
         conv = self.model_.get_layer("embedder").get_layer("encoder")
         return PretrainedEncoder(
-            self._architecture(self.input_shape_[0]), self.input_shape_, conv.get_weights(),
+            self._architecture(self.encoder_input_shape_[0]), self.encoder_input_shape_, conv.get_weights(),
             "ContrastiveEncoder",
         )
 
@@ -460,10 +457,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         """Validated X as (n, length, leads) float32, checked against the fitted shape."""
         X = np.asarray(X, dtype="float32")
         segments = X if X.ndim == 3 else X[:, :, None]
-        if hasattr(self, "beat_shape_") and segments.shape[1:] != self.beat_shape_:
+        if hasattr(self, "segment_shape_") and segments.shape[1:] != self.segment_shape_:
             raise ValueError(
                 f"X has segments of shape {segments.shape[1:]}, but this encoder was fitted "
-                f"on segments of shape {self.beat_shape_}"
+                f"on segments of shape {self.segment_shape_}"
             )
         return segments
 
@@ -517,10 +514,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 "since the other segments of a batch are the negatives"
             )
         beat_shape = (int(X.shape[1]), int(X.shape[2]) if X.ndim == 3 else 1)
-        if refit and beat_shape != self.beat_shape_:
+        if refit and beat_shape != self.segment_shape_:
             raise ValueError(
                 f"warm_start: X has segments of shape {beat_shape}, but the fitted encoder "
-                f"takes {self.beat_shape_}"
+                f"takes {self.segment_shape_}"
             )
         if self.views == "adjacent_halves" and beat_shape[0] < 2:
             raise ValueError("views='adjacent_halves' needs segments of at least 2 samples")
@@ -529,8 +526,8 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self._architecture(self._input_shape(beat_shape)[0])
         self._projection_units()
         found = self._partners(X.shape[0], record, lead, start)
-        self.beat_shape_ = beat_shape
-        self.input_shape_ = self._input_shape(beat_shape)
+        self.segment_shape_ = beat_shape
+        self.encoder_input_shape_ = self._input_shape(beat_shape)
         self.n_without_partner_ = None if found is None else found[1]
         return self._fit_keras(self._segments(X),
                                partners=None if found is None else found[0])
@@ -587,7 +584,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
         segments = self._segments(X)
         if self.views == "adjacent_halves":
-            half = self.input_shape_[0]
+            half = self.encoder_input_shape_[0]
             first = self._embed(segments[:, :half])
             second = self._embed(segments[:, half : 2 * half])
             return (first + second) / 2

@@ -209,6 +209,14 @@ class BaseKerasEstimator(BaseEstimator):
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 0, None, closed="left")],
     }
+    #: The parameters of the convolutional encoder (``build_conv_encoder``), for
+    #: the estimators that build one.
+    _conv_encoder_constraints: dict = {
+        "conv_filters": ["array-like"],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "padding": [StrOptions({"valid", "same"})],
+        "conv_dropout": [Interval(Real, 0, 1, closed="left")],
+    }
     #: The axes of ``X``, for messages.
     _X_axes = "samples, features[, leads]"
 
