@@ -195,20 +195,41 @@ def test_pretrained_encoder_initialises_the_siamese_and_metric_encoders(beats, e
             np.stack([ecgid_segments.X] * 2, axis=-1), ecgid_segments.groups)
 
 
-@pytest.mark.parametrize("encoder", ["cnn_lstm", "cnn_transformer"])
-def test_recurrent_and_attention_encoders(beats, encoder):
-    X = beats[0][::3]
+@pytest.mark.parametrize("encoder", ["cnn_lstm", "cnn_transformer", "cnn_attention_lstm"])
+def test_every_encoder_of_the_family_embeds_and_initialises_the_other_estimators(
+        beats, ecgid_segments, encoder):
+    X, y = beats[0][::3], beats[1][::3]
+    conv = dict(conv_filters=(8, 8), kernel_size=3, padding="same")
     enc = ContrastiveEncoder(encoder=encoder, epochs=1, random_state=0,
-                             **{**TINY, "embedding_dim": None, "conv_filters": (8, 8)})
+                             **{**TINY, **conv, "embedding_dim": None, "lstm_units": 6})
     Z = enc.fit(X).transform(X)
-    width = enc.lstm_units if encoder == "cnn_lstm" else 8
-    assert Z.shape == (len(X), width) and np.isfinite(Z).all()
-    with pytest.raises(ValueError, match="export_encoder needs encoder='cnn'"):
-        enc.export_encoder()
-    # The classifier passes that reason on, not a claim that the encoder is unfitted.
-    with pytest.raises(ValueError, match="export_encoder needs encoder='cnn'"):
-        HeartbeatCNNClassifier(pretrained=enc, conv_filters=(8, 8), kernel_size=3,
-                               padding="same").fit(X, beats[1][::3])
+    assert Z.shape == (len(X), 8 if encoder == "cnn_transformer" else 6) and np.isfinite(Z).all()
+    np.testing.assert_allclose(clone(enc).set_params(inference="numpy").fit(X).transform(X), Z,
+                               rtol=1e-4, atol=1e-5)
+
+    exported = enc.export_encoder()
+    assert exported.architecture["encoder"] == encoder
+    clf = HeartbeatCNNClassifier(pretrained=enc, freeze_encoder=True, dense_units=(8,), epochs=1,
+                                 random_state=0, **conv).fit(X, y)
+    for a, b in zip(exported.weights, clf.model_.get_layer("encoder").get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(clf.set_params(inference="numpy").predict_proba(X),
+                               clf.set_params(inference="keras").predict_proba(X), atol=1e-5)
+    assert clf.export_encoder().architecture == exported.architecture
+
+    segments = ecgid_segments.X if encoder != "cnn_transformer" else \
+        np.resize(ecgid_segments.X, (len(ecgid_segments.X), 96))  # learned positions: one length
+    metric = MetricEncoder(pretrained=exported, epochs=1, random_state=0,
+                           **{**TINY_METRIC, **conv, "learning_rate": 1e-9}).fit(
+        segments, ecgid_segments.groups)
+    for a, b in zip(exported.weights, metric.model_.get_layer("encoder").get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    np.testing.assert_allclose(metric.set_params(inference="numpy").transform(segments),
+                               metric.set_params(inference="keras").transform(segments), atol=1e-5)
+    if encoder == "cnn_transformer":
+        with pytest.raises(ValueError, match="trained on segments of shape"):
+            MetricEncoder(pretrained=exported, **{**TINY_METRIC, **conv}).fit(
+                ecgid_segments.X, ecgid_segments.groups)
 
 
 def test_adjacent_halves_of_windows():

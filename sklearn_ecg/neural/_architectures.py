@@ -63,7 +63,7 @@ def conv_architecture(conv_filters, kernel_size, padding, conv_dropout, input_le
 
 
 def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, conv_dropout,
-                       global_pooling=True):
+                       global_pooling=True, name="encoder"):
     """The beat encoder: blocks of two Conv1D, max-pooling and dropout, then a global max.
 
     With the defaults of :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier` this is
@@ -73,7 +73,7 @@ def build_conv_encoder(keras, input_shape, conv_filters, kernel_size, padding, c
     returns the feature sequence, for a recurrent or attention layer on top.
     """
     layers = keras.layers
-    encoder = keras.Sequential(name="encoder")
+    encoder = keras.Sequential(name=name)
     encoder.add(keras.Input(shape=input_shape))
     for i, (filters, kernel) in enumerate(zip(conv_filters, kernel_size)):
         encoder.add(layers.Conv1D(filters, kernel, activation="relu", padding=padding))
@@ -95,6 +95,77 @@ def build_dense_encoder(keras, input_shape, dense_units):
     for units in dense_units:
         encoder.add(layers.Dense(int(units), activation="relu"))
     return encoder
+
+
+#: The encoders of the Contrastive-ECG family: the convolutional blocks of
+#: :func:`build_conv_encoder`, then a global max (``"cnn"``), an LSTM
+#: (``"cnn_lstm"``), self-attention layers (``"cnn_transformer"``), or an LSTM
+#: whose outputs are pooled by a learned attention over time (``"cnn_attention_lstm"``).
+ENCODERS = ("cnn", "cnn_lstm", "cnn_transformer", "cnn_attention_lstm")
+
+_CONV_KEYS = ("conv_filters", "kernel_size", "padding", "conv_dropout")
+
+
+def encoder_architecture(encoder, conv, *, lstm_units=64, attention_heads=4, attention_layers=1):
+    """The ``architecture`` of an encoder of :data:`ENCODERS`: its kind, blocks and head.
+
+    ``conv`` is a :func:`conv_architecture`; only the sizes of ``encoder``'s
+    own head are kept, so that two equal encoders have equal architectures.
+    """
+    if encoder not in ENCODERS:
+        raise ValueError(f"encoder must be one of {list(ENCODERS)}, got {encoder!r}")
+    architecture = {"encoder": encoder, **{k: conv[k] for k in _CONV_KEYS}}
+    if encoder in ("cnn_lstm", "cnn_attention_lstm"):
+        architecture["lstm_units"] = int(lstm_units)
+    elif encoder == "cnn_transformer":
+        architecture.update(attention_heads=int(attention_heads),
+                            attention_layers=int(attention_layers))
+    return architecture
+
+
+def build_encoder(keras, input_shape, architecture):
+    """Segment to feature vector: an encoder of :data:`ENCODERS` (see :func:`encoder_architecture`).
+
+    ``"cnn"`` is :func:`build_conv_encoder` itself (so that its weights fit
+    :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier` as it is built without
+    ``pretrained``); the others are a model named ``"encoder"`` whose first
+    layer is the blocks without the global max (``"conv_blocks"``).
+    """
+    kind = architecture.get("encoder", "cnn")
+    conv = {k: architecture[k] for k in _CONV_KEYS}
+    if kind == "cnn":
+        return build_conv_encoder(keras, tuple(input_shape), **conv)
+    layers = keras.layers
+    segment = keras.Input(shape=tuple(input_shape))
+    x = build_conv_encoder(keras, tuple(input_shape), **conv, global_pooling=False,
+                           name="conv_blocks")(segment)
+    if kind == "cnn_lstm":
+        features = layers.LSTM(architecture["lstm_units"], name="lstm")(x)
+    elif kind == "cnn_attention_lstm":
+        # Attention over the LSTM's outputs (Yang et al. 2016): a score per time step
+        # from a tanh layer, softmax over time, the outputs' weighted sum.
+        units = architecture["lstm_units"]
+        h = layers.LSTM(units, return_sequences=True, name="lstm")(x)
+        hidden = layers.Dense(units, activation="tanh", name="attention_hidden")(h)
+        scores = layers.Dense(1, use_bias=False, name="attention_score")(hidden)
+        weights = layers.Softmax(axis=1, name="attention_weights")(scores)
+        pooled = layers.Dot(axes=1, name="attention_pool")([weights, h])
+        features = layers.Flatten(name="attended")(pooled)
+    else:  # cnn_transformer
+        channels = x.shape[-1]
+        heads = architecture["attention_heads"]
+        x = add_positions(keras)(x)
+        for i in range(architecture["attention_layers"]):
+            attended = layers.MultiHeadAttention(
+                heads, key_dim=max(1, channels // heads),
+                dropout=architecture["conv_dropout"], name=f"attention_{i}",
+            )(x, x)
+            x = layers.LayerNormalization(name=f"attention_norm_{i}")(layers.Add()([x, attended]))
+            forward = layers.Dense(2 * channels, activation="relu", name=f"feed_forward_{i}")(x)
+            forward = layers.Dense(channels, name=f"feed_forward_out_{i}")(forward)
+            x = layers.LayerNormalization(name=f"feed_forward_norm_{i}")(layers.Add()([x, forward]))
+        features = layers.GlobalAveragePooling1D(name="time_average")(x)
+    return keras.Model(segment, features, name="encoder")
 
 
 def focal_loss(keras, n_classes, gamma=2.0):
@@ -261,35 +332,16 @@ def add_positions(keras):
     return _POSITIONS_LAYER[0](name="positions")
 
 
-def build_contrastive_model(keras, input_shape, *, encoder, architecture, lstm_units,
-                            attention_heads, attention_layers, embedding_dim, projection_units,
+def build_contrastive_model(keras, input_shape, *, architecture, embedding_dim, projection_units,
                             learning_rate):
     """Segment -> (embedding, projection), with the embedding model as layer ``"embedder"``.
 
-    For ``encoder="cnn"`` the convolutional part is :func:`build_conv_encoder`
-    itself, so that its weights fit
-    :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`.
+    Its first layer is the encoder of ``architecture`` (:func:`build_encoder`),
+    named ``"encoder"``, whose weights :meth:`export_encoder` hands on.
     """
     layers = keras.layers
     segment = keras.Input(shape=tuple(input_shape), name="segment")
-    conv = build_conv_encoder(keras, tuple(input_shape), **architecture,
-                              global_pooling=encoder == "cnn")
-    features = conv(segment)
-    if encoder == "cnn_lstm":
-        features = layers.LSTM(lstm_units, name="lstm")(features)
-    elif encoder == "cnn_transformer":
-        channels = features.shape[-1]
-        x = add_positions(keras)(features)
-        for i in range(attention_layers):
-            attended = layers.MultiHeadAttention(
-                attention_heads, key_dim=max(1, channels // attention_heads),
-                dropout=architecture["conv_dropout"], name=f"attention_{i}",
-            )(x, x)
-            x = layers.LayerNormalization(name=f"attention_norm_{i}")(layers.Add()([x, attended]))
-            forward = layers.Dense(2 * channels, activation="relu", name=f"feed_forward_{i}")(x)
-            forward = layers.Dense(channels, name=f"feed_forward_out_{i}")(forward)
-            x = layers.LayerNormalization(name=f"feed_forward_norm_{i}")(layers.Add()([x, forward]))
-        features = layers.GlobalAveragePooling1D(name="time_average")(x)
+    features = build_encoder(keras, tuple(input_shape), architecture)(segment)
     if embedding_dim is not None:
         features = layers.Dense(int(embedding_dim), name="embedding")(features)
     embedder = keras.Model(segment, features, name="embedder")
@@ -320,18 +372,25 @@ def nt_xent(first, second, temperature):
 
 
 class PretrainedEncoder:
-    """The weights of a fitted convolutional encoder, to initialise another estimator.
+    """The weights of a fitted encoder, to initialise another estimator.
 
     Obtained from a fitted estimator's ``export_encoder()`` and passed as the
-    ``pretrained`` parameter of :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`.
+    ``pretrained`` parameter of :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`,
+    :class:`~sklearn_ecg.neural.SiameseSimilarityRegressor` or
+    :class:`~sklearn_ecg.neural.MetricEncoder`, which then build the same
+    encoder (any of the Contrastive-ECG family: ``"cnn"``, ``"cnn_lstm"``,
+    ``"cnn_transformer"``, ``"cnn_attention_lstm"``).
     It is a plain object, not an estimator, so that ``clone`` (and with it
     ``GridSearchCV``) copies it with its weights instead of resetting it.
 
     Parameters
     ----------
     architecture : dict
-        ``conv_filters``, ``kernel_size``, ``padding`` and ``conv_dropout`` of
-        the encoder; pass them to the estimator that receives the weights.
+        ``encoder`` (the kind; ``"cnn"`` when absent), ``conv_filters``,
+        ``kernel_size``, ``padding`` and ``conv_dropout`` of its convolutional
+        blocks (pass these four to the estimator that receives the weights),
+        and the sizes of its head (``lstm_units``, ``attention_heads``,
+        ``attention_layers``), taken as they are.
     input_shape : tuple of int
         ``(n_samples, n_leads)`` of the beats the encoder was trained on.
     weights : list of ndarray
@@ -375,6 +434,13 @@ def resolve_pretrained(source):
     )
 
 
+def pretrained_encoder(keras, input_shape, pretrained):
+    """The encoder of ``pretrained`` (:func:`build_encoder`) on ``input_shape``, its weights set."""
+    encoder = build_encoder(keras, tuple(input_shape), pretrained.architecture)
+    encoder.set_weights(pretrained.weights)
+    return encoder
+
+
 def check_pretrained(pretrained, architecture, input_shape, what, *, same_length=True):
     """Check that ``pretrained`` (or None) fits an encoder of ``architecture`` on ``input_shape``.
 
@@ -384,6 +450,8 @@ def check_pretrained(pretrained, architecture, input_shape, what, *, same_length
     """
     if pretrained is None:
         return
+    if pretrained.architecture.get("encoder", "cnn") == "cnn_transformer":
+        same_length = True  # its learned positions are one per time step
     mine = {k: architecture[k] for k in ("conv_filters", "kernel_size", "padding")}
     theirs = {k: tuple(v) if isinstance(v, (list, tuple)) else v
               for k, v in pretrained.architecture.items() if k in mine}
@@ -401,54 +469,55 @@ def check_pretrained(pretrained, architecture, input_shape, what, *, same_length
         )
 
 
-def check_encoder_pretrained(estimator, encoder, segment_shape):
-    """Check an embedding estimator's ``pretrained`` against its resolved ``encoder``."""
-    pretrained = resolve_pretrained(estimator.pretrained)
+def check_encoder_pretrained(pretrained, encoder, conv, segment_shape, what):
+    """Check a pair estimator's ``pretrained`` (resolved) against its resolved ``encoder``."""
     if pretrained is None:
         return
     if encoder != "conv":
         raise ValueError(
-            f"pretrained initialises a convolutional encoder, but encoder resolves to {encoder!r}; "
-            "set encoder='conv'"
+            f"pretrained initialises an encoder of convolutional blocks, but encoder resolves to "
+            f"{encoder!r}; set encoder='conv'"
         )
-    check_pretrained(pretrained, conv_architecture(
-        estimator.conv_filters, estimator.kernel_size, estimator.padding, estimator.conv_dropout,
-        segment_shape[0]), segment_shape, type(estimator).__name__, same_length=False)
+    check_pretrained(pretrained, conv, segment_shape, what, same_length=False)
 
 
-def build_pair_encoder(keras, estimator, shape):
+def build_pair_encoder(keras, shape, *, encoder, conv, dense_units, embedding_dim, pretrained):
     """The encoder of a Siamese or metric estimator: conv or dense, then a linear embedding.
 
-    Reads the estimator's ``encoder_``, sizes, ``embedding_dim`` and
-    ``pretrained`` (whose weights initialise the convolutional blocks).
+    ``encoder`` is ``"conv"`` (the blocks of ``conv``, a :func:`conv_architecture`,
+    or those of ``pretrained``, a :class:`PretrainedEncoder` or None, with its
+    head and weights) or ``"dense"`` (layers of ``dense_units``).
     """
-    if estimator.encoder_ == "conv":
-        encoder = build_conv_encoder(keras, shape, **conv_architecture(
-            estimator.conv_filters, estimator.kernel_size, estimator.padding,
-            estimator.conv_dropout, shape[0]))
-        pretrained = resolve_pretrained(estimator.pretrained)
+    kind = None if pretrained is None else pretrained.architecture.get("encoder", "cnn")
+    if encoder == "conv" and kind not in (None, "cnn"):
+        # The pretrained encoder as it was built (its head included), then the embedding.
+        network = keras.Sequential(name="encoder")
+        network.add(keras.Input(shape=shape))
+        network.add(pretrained_encoder(keras, shape, pretrained))
+    elif encoder == "conv":
+        network = build_conv_encoder(keras, shape, **conv)
         if pretrained is not None:
-            encoder.set_weights(pretrained.weights)
+            network.set_weights(pretrained.weights)
     else:
-        encoder = build_dense_encoder(keras, shape, estimator.dense_units)
-    encoder.add(keras.layers.Dense(estimator.embedding_dim, name="embedding"))
-    return encoder
+        network = build_dense_encoder(keras, shape, dense_units)
+    network.add(keras.layers.Dense(embedding_dim, name="embedding"))
+    return network
 
 
 #: Below this many samples per segment, ``encoder="auto"`` picks the dense encoder.
 _CONV_MIN_LENGTH = 32
 
 
-def resolve_pair_encoder(estimator, segment_shape):
+def resolve_pair_encoder(encoder, segment_shape, *, conv_filters, kernel_size, padding,
+                         conv_dropout, dense_units, pretrained, what):
     """The encoder (``"conv"`` or ``"dense"``) of a Siamese or metric estimator, checked.
 
     ``"auto"`` is ``"conv"`` for multi-lead segments and for segments of at
-    least 32 samples; the sizes and ``pretrained`` are checked against it.
+    least 32 samples; the sizes and ``pretrained`` (resolved) are checked against it.
     """
-    units = tuple(estimator.dense_units)
+    units = tuple(dense_units)
     if not all(isinstance(u, Integral) and u > 0 for u in units):
-        raise ValueError(f"dense_units must be a sequence of positive ints, got {estimator.dense_units!r}")
-    encoder = estimator.encoder
+        raise ValueError(f"dense_units must be a sequence of positive ints, got {dense_units!r}")
     if encoder == "auto":
         encoder = "conv" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
     if encoder == "dense" and segment_shape[1] > 1:
@@ -457,7 +526,8 @@ def resolve_pair_encoder(estimator, segment_shape):
             "needs encoder='conv' or 'auto'"
         )
     if encoder == "conv":
-        check_conv_architecture(estimator.conv_filters, estimator.kernel_size, estimator.padding,
-                                segment_shape[0])
-    check_encoder_pretrained(estimator, encoder, segment_shape)
+        conv = conv_architecture(conv_filters, kernel_size, padding, conv_dropout, segment_shape[0])
+        check_encoder_pretrained(pretrained, encoder, conv, segment_shape, what)
+    elif pretrained is not None:
+        check_encoder_pretrained(pretrained, encoder, None, segment_shape, what)
     return encoder

@@ -6,7 +6,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -19,6 +24,8 @@ from ._architectures import (
     build_conv_encoder,
     check_pretrained,
     conv_architecture,
+    encoder_architecture,
+    pretrained_encoder,
     resolve_pretrained,
 )
 from ._augment import check_augmentations
@@ -346,11 +353,11 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
 
     def _build_keras_model(self):
         keras = import_keras()
-        arch = self._architecture()
-        encoder = build_conv_encoder(keras, self.segment_shape_, **arch)
         pretrained = self._pretrained_encoder()
-        if pretrained is not None:
-            encoder.set_weights(pretrained.weights)
+        if pretrained is None:
+            encoder = build_conv_encoder(keras, self.segment_shape_, **self._architecture())
+        else:  # the pretrained encoder as it was built: its head (LSTM, attention) too
+            encoder = pretrained_encoder(keras, self.segment_shape_, pretrained)
             encoder.trainable = not self.freeze_encoder
         return build_classifier(
             keras, encoder, n_extra=self.extra_indices_.size,
@@ -364,17 +371,21 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
                          "classifier")
 
     def export_encoder(self):
-        """The trained convolutional encoder, to initialise another estimator.
+        """The trained encoder, to initialise another estimator.
 
         Returns
         -------
         encoder : PretrainedEncoder
-            Weights and architecture; pass it as ``pretrained=`` (with the same
-            ``conv_filters``, ``kernel_size`` and ``padding``).
+            Weights and architecture (that of ``pretrained`` when the network
+            was initialised from one); pass it as ``pretrained=`` (with the
+            same ``conv_filters``, ``kernel_size`` and ``padding``).
         """
         check_is_fitted(self)
+        pretrained = self._pretrained_encoder()
+        architecture = (encoder_architecture("cnn", self._architecture()) if pretrained is None
+                        else pretrained.architecture)
         return PretrainedEncoder(
-            self._architecture(), self.segment_shape_,
+            architecture, self.segment_shape_,
             self.model_.get_layer("encoder").get_weights(), "HeartbeatCNNClassifier",
         )
 
@@ -410,17 +421,36 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         return self._fit(X, y, sample_weight, groups)
 
     def _fit(self, X, y, sample_weight, groups, *, adapting=False):
-        # adapt() continues its copy with warm_start=True.
+        """Fit from scratch, continue a warm start, or (``adapting``) fine-tune a copy."""
         X, y, refit = self._start_fit(X, y)
+        classes = self._check_fit_labels(y, refit, adapting)
+        groups = self._check_groups(groups, len(y))
+        extra = self._extra_indices(X)
+        if not refit:
+            check_extra_columns(X, extra, getattr(self, "feature_names_in_", None))
+        beat_shape = self._beat_shape(X, extra, refit)
+        # Checked before a warm start changes anything and before TensorFlow is imported.
+        self._architecture(beat_shape)
+        self._check_pretrained(beat_shape)
+        augmentations = check_augmentations(self.augmentations) if self.augmentations else None
+        if not refit:
+            self._start_state(X, y, sample_weight, groups, classes, extra, beat_shape)
+        elif adapting and self.memory_y_.size:
+            X, y, sample_weight = self._with_rehearsal(X, y, sample_weight)
+        classes, encoded = np.unique(y, return_inverse=True)
+        encoded = np.searchsorted(self.classes_, classes)[encoded]
+        weights = self._beat_weights(X, y, classes, sample_weight)
+        targets = encoded.astype("float32" if len(self.classes_) == 2 else "int32")
+        return self._fit_keras(
+            self._network_inputs(X), targets, sample_weight=weights.astype("float32"),
+            stratify=encoded, groups=groups, augmentations=augmentations,
+        )
+
+    def _check_fit_labels(self, y, refit, adapting):
+        """The classes of ``y``: two at least, the fitted ones on a warm start, known ones to adapt."""
         _check_labels(y)
         check_classification_targets(y)
-        if groups is not None:
-            groups = np.asarray(groups)
-            if groups.shape != (len(y),):
-                raise ValueError(
-                    f"groups must hold one patient per beat, shape ({len(y)},), got {groups.shape}"
-                )
-        classes, encoded = np.unique(y, return_inverse=True)
+        classes = np.unique(y)
         if adapting:
             unknown = sorted(set(classes.tolist()) - set(self.classes_.tolist()))
             if unknown:
@@ -435,9 +465,21 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
             )
         elif len(classes) < 2:
             raise ValueError(f"y must hold at least two classes, got one class: {classes.tolist()}")
-        extra = self._extra_indices(X)
-        if not refit:
-            check_extra_columns(X, extra, getattr(self, "feature_names_in_", None))
+        return classes
+
+    @staticmethod
+    def _check_groups(groups, n):
+        if groups is None:
+            return None
+        groups = np.asarray(groups)
+        if groups.shape != (n,):
+            raise ValueError(
+                f"groups must hold one patient per beat, shape ({n},), got {groups.shape}"
+            )
+        return groups
+
+    def _beat_shape(self, X, extra, refit):
+        """``(n_samples, n_leads)`` of a beat of ``X`` (its beat columns in 2-D), checked."""
         if X.ndim == 3:
             beat_shape = (X.shape[1], X.shape[2])
         else:
@@ -448,62 +490,62 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
                     f"{self.n_leads} leads of equal length"
                 )
             beat_shape = (n_beat // self.n_leads, self.n_leads)
-        beat_shape = tuple(int(s) for s in beat_shape)
-        if refit and (beat_shape != self.segment_shape_ or not np.array_equal(extra, self.extra_indices_)):
-            raise ValueError("warm_start: X has a different shape than in the first fit")
-        # Checked before a warm start changes anything and before TensorFlow is imported.
-        self._architecture(beat_shape)
-        self._check_pretrained(beat_shape)
-        augmentations = check_augmentations(self.augmentations) if self.augmentations else None
-        if not refit:
-            self.classes_ = classes
-            self.extra_indices_ = extra
-            self.segment_shape_ = beat_shape
-            if extra.size:
-                values = X[:, extra].astype(float)
-                self.extra_mean_ = values.mean(axis=0).astype("float32")
-                scale = values.std(axis=0)
-                self.extra_scale_ = np.where(scale > 0, scale, 1.0).astype("float32")
-            self._keep_memory(X, y)
-            self.extra_model_ = None
-            if extra.size and self.extra_model is not None:
-                self.extra_model_ = fit_extra_model(
-                    self.extra_model, X[:, extra], y, groups,
-                    None if sample_weight is None else _check_sample_weight(
-                        sample_weight, X, dtype=np.float64, ensure_non_negative=True),
-                    None if self.random_state is None
-                    else draw_seed(check_random_state(self.random_state)), classes)
-        elif adapting and self.memory_y_.size:
-            # Rehearse the training beats kept at fit beside the patient's own.
-            n_new = len(y)
-            X = np.concatenate([X, self.memory_X_.astype(X.dtype)])
-            y = np.concatenate([y, self.memory_y_.astype(y.dtype)])
-            if sample_weight is not None:
-                sample_weight = np.concatenate([
-                    _check_sample_weight(sample_weight, X[:n_new], dtype=np.float64,
-                                         ensure_non_negative=True),
-                    np.ones(len(y) - n_new)])
-            classes, encoded = np.unique(y, return_inverse=True)
-        encoded = np.searchsorted(self.classes_, classes)[encoded]
+        beat_shape = self._check_segment_shape(beat_shape, refit)
+        if refit and not np.array_equal(extra, self.extra_indices_):
+            raise ValueError(
+                f"warm_start: X has extra feature columns {extra.tolist()}, but the first fit "
+                f"had {self.extra_indices_.tolist()}"
+            )
+        return beat_shape
 
+    def _start_state(self, X, y, sample_weight, groups, classes, extra, beat_shape):
+        """What a first fit learns besides the network: shapes, extra columns' scale and model."""
+        self.classes_ = classes
+        self.extra_indices_ = extra
+        self.segment_shape_ = beat_shape
+        if extra.size:
+            values = X[:, extra].astype(float)
+            self.extra_mean_ = values.mean(axis=0).astype("float32")
+            scale = values.std(axis=0)
+            self.extra_scale_ = np.where(scale > 0, scale, 1.0).astype("float32")
+        self._keep_memory(X, y)
+        self.extra_model_ = None
+        if extra.size and self.extra_model is not None:
+            self.extra_model_ = fit_extra_model(
+                self.extra_model, X[:, extra], y, groups,
+                None if sample_weight is None else _check_sample_weight(
+                    sample_weight, X, dtype=np.float64, ensure_non_negative=True),
+                None if self.random_state is None
+                else draw_seed(check_random_state(self.random_state)), classes)
+
+    def _with_rehearsal(self, X, y, sample_weight):
+        """The patient's beats followed by the training beats kept at fit (weight 1)."""
+        n_new = len(y)
+        X = np.concatenate([X, self.memory_X_.astype(X.dtype)])
+        y = np.concatenate([y, self.memory_y_.astype(y.dtype)])
+        if sample_weight is not None:
+            sample_weight = np.concatenate([
+                _check_sample_weight(sample_weight, X[:n_new], dtype=np.float64,
+                                     ensure_non_negative=True),
+                np.ones(len(y) - n_new)])
+        return X, y, sample_weight
+
+    def _beat_weights(self, X, y, classes, sample_weight):
+        """``sample_weight`` times the weight of each beat's class (``class_weight``)."""
         weights = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
-        if self.class_weight is not None:
-            if isinstance(self.class_weight, str):
-                per_class = compute_class_weight("balanced", classes=classes, y=y)
-                if self.class_weight == "balanced_sqrt":
-                    # Softened: the square root of the balanced weights, scaled so
-                    # that the average beat keeps weight 1.
-                    per_class = np.sqrt(per_class)
-                    per_class /= np.average(per_class, weights=np.bincount(
-                        np.searchsorted(classes, y), minlength=len(classes)))
-            else:
-                per_class = np.array([self.class_weight.get(c, 1.0) for c in classes])
-            weights = weights * per_class[np.searchsorted(classes, y)]
-        targets = encoded.astype("float32" if len(self.classes_) == 2 else "int32")
-        return self._fit_keras(
-            self._network_inputs(X), targets, sample_weight=weights.astype("float32"),
-            stratify=encoded, groups=groups, augmentations=augmentations,
-        )
+        if self.class_weight is None:
+            return weights
+        if isinstance(self.class_weight, str):
+            per_class = compute_class_weight("balanced", classes=classes, y=y)
+            if self.class_weight == "balanced_sqrt":
+                # Softened: the square root of the balanced weights, scaled so
+                # that the average beat keeps weight 1.
+                per_class = np.sqrt(per_class)
+                per_class /= np.average(per_class, weights=np.bincount(
+                    np.searchsorted(classes, y), minlength=len(classes)))
+        else:
+            per_class = np.array([self.class_weight.get(c, 1.0) for c in classes])
+        return weights * per_class[np.searchsorted(classes, y)]
 
     def _keep_memory(self, X, y):
         """A seeded random sample of at most ``adaptation_memory`` training rows per class."""
@@ -576,21 +618,18 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
         (False, ['N', 'V'])
         """
         check_is_fitted(self)
-        if not (isinstance(epochs, Integral) and epochs >= 1):
-            raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-        if not (isinstance(batch_size, Integral) and batch_size >= 1):
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
         if learning_rate is None:
             learning_rate = self.learning_rate / 5
-        if not (isinstance(learning_rate, Real) and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
-        adapted = copy.deepcopy(self)
         seed = self.random_state if isinstance(random_state, str) and random_state == "inherit" \
             else random_state
-        adapted.set_params(epochs=epochs, learning_rate=float(learning_rate), batch_size=batch_size,
+        fine_tuning = dict(epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
                            early_stopping=False, warm_start=True, random_state=seed)
+        # Checked by the parameters' own constraints (errors name them) before the copy.
+        validate_parameter_constraints(
+            {name: self._parameter_constraints[name] for name in fine_tuning}, fine_tuning,
+            caller_name=f"{type(self).__name__}.adapt")
+        adapted = copy.deepcopy(self).set_params(**fine_tuning)
         adapted.model_.optimizer.learning_rate.assign(float(learning_rate))
-        adapted._validate_params()
         return adapted._fit(X, y, sample_weight, None, adapting=True)
 
     def predict_proba(self, X):
@@ -618,12 +657,6 @@ class HeartbeatCNNClassifier(ClassifierMixin, BaseKerasEstimator):
             # Trained on the same labels: its columns are those of classes_.
             proba = (proba + self.extra_model_.predict_proba(X[:, self.extra_indices_])) / 2
         return proba.astype(np.float32)
-
-    def __setstate__(self, state):
-        # Saved before extra_model existed: such a model predicts with its network alone.
-        state = dict(state)
-        state.setdefault("extra_model", None)
-        super().__setstate__(state)
 
     def predict(self, X):
         """Class of each beat.

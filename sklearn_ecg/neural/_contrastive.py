@@ -27,9 +27,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._architectures import (
+    ENCODERS,
     PretrainedEncoder,
     build_contrastive_model,
     conv_architecture,
+    encoder_architecture,
     nt_xent,
 )
 from ._augment import augment, check_augmentations
@@ -55,13 +57,16 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     Parameters
     ----------
-    encoder : {"cnn", "cnn_lstm", "cnn_transformer"}, default="cnn"
-        The network that embeds a segment: the convolutional blocks of
+    encoder : {"cnn", "cnn_lstm", "cnn_transformer", "cnn_attention_lstm"}, default="cnn"
+        The network that embeds a segment (the four of the Contrastive-ECG
+        family): the convolutional blocks of
         :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier` with a global max
-        over time (``"cnn"``, the only one ``export_encoder`` can hand to the
-        classifier), or the same blocks followed by an LSTM (``"cnn_lstm"``)
-        or by self-attention layers with learned positions and a global
-        average (``"cnn_transformer"``).
+        over time (``"cnn"``), or the same blocks followed by an LSTM
+        (``"cnn_lstm"``), by self-attention layers with learned positions and
+        a global average (``"cnn_transformer"``), or by an LSTM whose outputs
+        are pooled by a learned attention over time (``"cnn_attention_lstm"``).
+        ``export_encoder`` hands any of them to the classifier and the pair
+        estimators.
     conv_filters : tuple of int, default=(16, 32, 32, 32, 256)
         Filters of each convolutional block (two Conv1D each; every block but
         the last ends with max-pooling and dropout).
@@ -73,7 +78,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     conv_dropout : float, default=0.1
         Dropout after each pooled block (and in the attention layers).
     lstm_units : int, default=64
-        Units of the LSTM of ``encoder="cnn_lstm"``.
+        Units of the LSTM of ``encoder="cnn_lstm"`` and ``"cnn_attention_lstm"``.
     attention_heads : int, default=4
         Heads of each self-attention layer of ``encoder="cnn_transformer"``.
     attention_layers : int, default=1
@@ -226,7 +231,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     _parameter_constraints: dict = {
         **BaseKerasEstimator._parameter_constraints,
-        "encoder": [StrOptions({"cnn", "cnn_lstm", "cnn_transformer"})],
+        "encoder": [StrOptions(set(ENCODERS))],
         **BaseKerasEstimator._conv_encoder_constraints,
         "lstm_units": [Interval(Integral, 1, None, closed="left")],
         "attention_heads": [Interval(Integral, 1, None, closed="left")],
@@ -392,8 +397,11 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return tuple(beat_shape)
 
     def _architecture(self, input_length):
-        return conv_architecture(self.conv_filters, self.kernel_size, self.padding,
-                                 self.conv_dropout, input_length)
+        return encoder_architecture(
+            self.encoder, conv_architecture(self.conv_filters, self.kernel_size, self.padding,
+                                            self.conv_dropout, input_length),
+            lstm_units=self.lstm_units, attention_heads=self.attention_heads,
+            attention_layers=self.attention_layers)
 
     def _projection_units(self):
         units = tuple(self.projection_units)
@@ -407,11 +415,10 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     def _build_keras_model(self):
         keras = import_keras()
         return build_contrastive_model(
-            keras, self.encoder_input_shape_, encoder=self.encoder,
+            keras, self.encoder_input_shape_,
             architecture=self._architecture(self.encoder_input_shape_[0]),
-            lstm_units=self.lstm_units, attention_heads=self.attention_heads,
-            attention_layers=self.attention_layers, embedding_dim=self.embedding_dim,
-            projection_units=self._projection_units(), learning_rate=self.learning_rate,
+            embedding_dim=self.embedding_dim, projection_units=self._projection_units(),
+            learning_rate=self.learning_rate,
         )
 
     @property
@@ -421,34 +428,26 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return int(self.model_.get_layer("embedder").output.shape[-1])
 
     def export_encoder(self):
-        """The pretrained convolutional encoder, to initialise a classifier.
+        """The pretrained encoder, to initialise a classifier or a pair estimator.
 
         Returns
         -------
         encoder : PretrainedEncoder
-            Weights and architecture of the convolutional blocks (the
-            embedding layer and projection head stay behind); pass it as
-            :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`'s ``pretrained``
-            with the same ``conv_filters``, ``kernel_size`` and ``padding``,
-            for segments of ``encoder_input_shape_``.
-
-        Raises
-        ------
-        ValueError
-            For ``encoder="cnn_lstm"`` or ``"cnn_transformer"``: the classifier
-            has no recurrent or attention layers to receive them.
+            Weights and architecture of the encoder (its convolutional blocks
+            and its head: global max, LSTM, attention layers or attention
+            LSTM; the embedding layer and projection head stay behind); pass
+            it as ``pretrained`` to :class:`~sklearn_ecg.neural.HeartbeatCNNClassifier`,
+            :class:`~sklearn_ecg.neural.SiameseSimilarityRegressor` or
+            :class:`~sklearn_ecg.neural.MetricEncoder` with the same
+            ``conv_filters``, ``kernel_size`` and ``padding``, for segments of
+            ``encoder_input_shape_`` (of its number of samples for
+            ``encoder="cnn_transformer"``, whose learned positions are per step).
         """
         check_is_fitted(self)
-        if self.encoder != "cnn":
-            raise ValueError(
-                f"export_encoder needs encoder='cnn', got encoder={self.encoder!r}: "
-                "HeartbeatCNNClassifier has no recurrent or attention layers to take its "
-                "weights; use transform() for embeddings instead"
-            )
-        conv = self.model_.get_layer("embedder").get_layer("encoder")
+        network = self.model_.get_layer("embedder").get_layer("encoder")
         return PretrainedEncoder(
-            self._architecture(self.encoder_input_shape_[0]), self.encoder_input_shape_, conv.get_weights(),
-            "ContrastiveEncoder",
+            self._architecture(self.encoder_input_shape_[0]), self.encoder_input_shape_,
+            network.get_weights(), f"ContrastiveEncoder(encoder={self.encoder!r})",
         )
 
     # -- estimator API --------------------------------------------------------------
@@ -513,12 +512,8 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 f"X has {X.shape[0]} sample; contrastive training needs at least 2 samples, "
                 "since the other segments of a batch are the negatives"
             )
-        beat_shape = (int(X.shape[1]), int(X.shape[2]) if X.ndim == 3 else 1)
-        if refit and beat_shape != self.segment_shape_:
-            raise ValueError(
-                f"warm_start: X has segments of shape {beat_shape}, but the fitted encoder "
-                f"takes {self.segment_shape_}"
-            )
+        beat_shape = self._check_segment_shape((X.shape[1], X.shape[2] if X.ndim == 3 else 1),
+                                               refit)
         if self.views == "adjacent_halves" and beat_shape[0] < 2:
             raise ValueError("views='adjacent_halves' needs segments of at least 2 samples")
         # Everything is checked before TensorFlow is imported.

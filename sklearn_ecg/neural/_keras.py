@@ -241,6 +241,20 @@ class BaseKerasEstimator(BaseEstimator):
         X, y = validated if isinstance(validated, tuple) else (validated, None)
         return self._check_dims(X), y, refit
 
+    def _check_segment_shape(self, segment_shape, refit):
+        """``(n_samples, n_leads)`` of one segment, as plain ints; a warm start keeps its shape."""
+        segment_shape = tuple(int(n) for n in segment_shape)
+        if refit and segment_shape != self.segment_shape_:
+            raise ValueError(
+                f"warm_start: X has segments of shape {segment_shape}, but the fitted "
+                f"{type(self).__name__} takes {self.segment_shape_}"
+            )
+        return segment_shape
+
+    def _standardise(self, segments):
+        """Segments ``(n, n_samples, n_leads)`` minus ``mean_``, over ``scale_``, in float32."""
+        return ((segments - self.mean_) / self.scale_).astype("float32")
+
     def _check_dims(self, X):
         if X.ndim > 3:
             raise ValueError(f"X must be 2-D or 3-D ({self._X_axes}), got shape {X.shape}")
@@ -431,6 +445,8 @@ class BaseKerasEstimator(BaseEstimator):
         if model is not None:
             from ._numpy_forward import export_graph
 
+            # Loading restores these arrays only: the model is rebuilt when first
+            # needed (see model_), so that loading imports no TensorFlow.
             # All variables, the dropout seed generators' included, so that a
             # warm start after unpickling continues exactly; the network's
             # description in plain types for inference without TensorFlow.
@@ -445,18 +461,36 @@ class BaseKerasEstimator(BaseEstimator):
             state["_keras_saved"] = saved
         return state
 
-    def __setstate__(self, state):
-        state = dict(state)
-        if "_keras_variables" in state:  # saved by sklearn-ecg 0.x before the lazy model
-            state["_keras_saved"] = {
-                "variables": state.pop("_keras_variables"),
-                "optimizer": state.pop("_keras_optimizer", None),
-                "graph": "saved before inference='numpy' existed",
-            }
-        # The model is rebuilt when first needed (see model_), not here: loading a
-        # model imports no TensorFlow.
-        super().__setstate__(state)
 
+
+
+class PairEncoderMixin:
+    """The encoder of the estimators that embed segments for pairs (Siamese, metric).
+
+    Their ``encoder`` (``"auto"``, ``"conv"``, ``"dense"``), convolutional
+    sizes, ``dense_units``, ``embedding_dim`` and ``pretrained`` name one
+    encoder: :meth:`_resolve_encoder` checks them on the first fit,
+    :meth:`_build_encoder` builds it from them.
+    """
+
+    def _resolve_encoder(self, segment_shape):
+        from ._architectures import resolve_pair_encoder, resolve_pretrained
+
+        return resolve_pair_encoder(
+            self.encoder, segment_shape, conv_filters=self.conv_filters,
+            kernel_size=self.kernel_size, padding=self.padding, conv_dropout=self.conv_dropout,
+            dense_units=self.dense_units, pretrained=resolve_pretrained(self.pretrained),
+            what=type(self).__name__)
+
+    def _build_encoder(self, keras):
+        from ._architectures import build_pair_encoder, conv_architecture, resolve_pretrained
+
+        shape = self.segment_shape_
+        conv = conv_architecture(self.conv_filters, self.kernel_size, self.padding,
+                                 self.conv_dropout, shape[0]) if self.encoder_ == "conv" else None
+        return build_pair_encoder(
+            keras, shape, encoder=self.encoder_, conv=conv, dense_units=self.dense_units,
+            embedding_dim=self.embedding_dim, pretrained=resolve_pretrained(self.pretrained))
 
 
 def _unwrap(arrays):

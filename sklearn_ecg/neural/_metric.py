@@ -12,18 +12,17 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ._architectures import (
     arcface_loss,
     batch_hard_triplet_loss,
-    build_pair_encoder,
-    resolve_pair_encoder,
 )
 from ._augment import check_augmentations
-from ._keras import BaseKerasEstimator, import_keras
+from ._keras import BaseKerasEstimator, PairEncoderMixin, import_keras
 
 #: The margin of each loss when ``margin=None``: an angle (radians) for ArcFace, a
 #: cosine distance for the triplet loss.
 _DEFAULT_MARGIN = {"arcface": 0.3, "triplet": 0.2}
 
 
-class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKerasEstimator):
+class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, PairEncoderMixin,
+                    BaseKerasEstimator):
     """Embeddings of ECG segments in which one person's segments lie close together.
 
     Trained on segments labelled with their person (``fit(X, y)``, ``y`` the
@@ -251,8 +250,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
     def _segments(self, X):
         """Validated segments as standardised float32 (n, samples, leads)."""
         X = np.asarray(X, dtype="float32")
-        segments = X if X.ndim == 3 else X[:, :, None]
-        return ((segments - self.mean_) / self.scale_).astype("float32")
+        return self._standardise(X if X.ndim == 3 else X[:, :, None])
 
     def _check_segments(self, X, name="X"):
         """``X`` validated, checked against the fitted segment shape and standardised."""
@@ -276,7 +274,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         keras = import_keras()
         layers = keras.layers
         shape = self.segment_shape_
-        encoder = build_pair_encoder(keras, self, shape)
+        encoder = self._build_encoder(keras)
         segment = keras.Input(shape=shape, name="segment")
         embedding = layers.UnitNormalization(name="unit_embedding")(encoder(segment))
         if self.loss == "arcface":
@@ -317,22 +315,17 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKeras
         """
         X, y, refit = self._start_fit(X, y)
         check_classification_targets(y)
-        segment_shape = (int(X.shape[1]), int(X.shape[2]) if X.ndim == 3 else 1)
+        segment_shape = self._check_segment_shape(
+            (X.shape[1], X.shape[2] if X.ndim == 3 else 1), refit)
         classes = np.unique(y)
         if classes.size < 2:
             raise ValueError(
                 f"y has {classes.size} class, one person; learning what tells persons apart "
                 "needs at least 2"
             )
-        if refit:
-            if segment_shape != self.segment_shape_:
-                raise ValueError(
-                    f"warm_start: X has segments of shape {segment_shape}, but the fitted encoder "
-                    f"takes {self.segment_shape_}"
-                )
-            if not np.array_equal(classes, self.classes_):
-                raise ValueError("warm_start: y has other persons than the first fit")
-        encoder = resolve_pair_encoder(self, segment_shape)
+        if refit and not np.array_equal(classes, self.classes_):
+            raise ValueError("warm_start: y has other persons than the first fit")
+        encoder = self._resolve_encoder(segment_shape)
         augmentations = None if self.augmentations is None else check_augmentations(self.augmentations)
         if not refit:
             self.classes_ = classes

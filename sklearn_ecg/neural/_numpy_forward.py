@@ -50,6 +50,8 @@ _SETTINGS = {
     "Multiply": (),
     "Average": (),
     "AddPositions": (),
+    "Softmax": ("axis",),
+    "Dot": ("axes", "normalize"),
 }
 
 
@@ -325,8 +327,8 @@ def _scale_and_center(s, w, y):
 
 
 def _lstm(s, w, x):
-    if s["return_sequences"] or s["go_backwards"]:
-        raise NotImplementedError("LSTM returning sequences or going backwards")
+    if s["go_backwards"]:
+        raise NotImplementedError("LSTM going backwards")
     activation = _activation(s["activation"])
     recurrent = _activation(s["recurrent_activation"])
     kernel, recurrent_kernel = w["kernel"], w["recurrent_kernel"]
@@ -336,12 +338,24 @@ def _lstm(s, w, x):
         projected = projected + w["bias"]
     h = np.zeros((len(x), units), dtype=np.float32)
     c = np.zeros_like(h)
+    sequence = []
     for t in range(x.shape[1]):
         z = projected[:, t] + h @ recurrent_kernel
         i, f, g, o = np.split(z, 4, axis=-1)  # Keras's gate order
         c = recurrent(f) * c + recurrent(i) * activation(g)
         h = recurrent(o) * activation(c)
-    return h
+        if s["return_sequences"]:
+            sequence.append(h)
+    return np.stack(sequence, axis=1) if s["return_sequences"] else h
+
+
+def _dot(s, w, inputs):
+    axes = s["axes"]
+    axes = (axes, axes) if isinstance(axes, int) else tuple(axes)
+    a, b = inputs
+    if s["normalize"] or a.ndim != 3 or b.ndim != 3 or axes != (1, 1):
+        raise NotImplementedError("Dot other than of two sequences over their time axis")
+    return np.einsum("nti,ntj->nij", a, b)
 
 
 def _multi_head_attention(s, w, query, value, key=None):
@@ -393,4 +407,7 @@ _LAYERS = {
     "Average": _merge(lambda xs: sum(xs[1:], xs[0]) / np.float32(len(xs))),
     "AddPositions": lambda s, w, x: x + w["positions"],
     "UnitNormalization": _unit_normalization,
+    "Softmax": lambda s, w, x: _softmax(
+        x, axis=tuple(s["axis"]) if isinstance(s["axis"], list) else s["axis"]),
+    "Dot": _dot,
 }

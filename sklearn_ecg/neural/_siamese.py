@@ -13,12 +13,10 @@ from sklearn.utils.validation import (
 )
 
 from ._architectures import (
-    build_pair_encoder,
     build_siamese_head,
-    resolve_pair_encoder,
     siamese_loss,
 )
-from ._keras import BaseKerasEstimator, import_keras
+from ._keras import BaseKerasEstimator, PairEncoderMixin, import_keras
 
 _METRICS = {
     "mse": "mean_squared_error",
@@ -28,7 +26,7 @@ _METRICS = {
 }
 
 
-class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
+class SiameseSimilarityRegressor(RegressorMixin, PairEncoderMixin, BaseKerasEstimator):
     """Weight-shared twin network that scores how alike two ECG segments are.
 
     Each row of ``X`` is a pair ``[left | right]`` of two segments of ``d``
@@ -294,7 +292,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         for name in self.metrics or ():
             if name not in _METRICS:
                 raise ValueError(f"metrics must be names among {sorted(_METRICS)}, got {name!r}")
-        return resolve_pair_encoder(self, segment_shape)
+        return self._resolve_encoder(segment_shape)
 
     def _split_pairs(self, X):
         """Validated pair rows -> (left, right), each (n, d, n_leads), standardised."""
@@ -303,10 +301,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
         left, right = X[:, :d], X[:, d:]
         if X.ndim == 2:
             left, right = left[..., None], right[..., None]
-        return self._scale(left), self._scale(right)
-
-    def _scale(self, segments):
-        return ((segments - self.mean_) / self.scale_).astype("float32")
+        return self._standardise(left), self._standardise(right)
 
     def _check_segments(self, X):
         """Validate single segments for :meth:`embed` and :meth:`score_pairs`."""
@@ -322,14 +317,14 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
             )
         if X.ndim == 2:
             X = X[..., None]
-        return self._scale(X)
+        return self._standardise(X)
 
     # -- model ------------------------------------------------------------------
 
     def _build_keras_model(self):
         keras = import_keras()
         shape = self.segment_shape_
-        encoder = build_pair_encoder(keras, self, shape)
+        encoder = self._build_encoder(keras)
         head = build_siamese_head(keras, self.embedding_dim, self.path_units, self.merge_units,
                                   self.dropout, self.bound_output)
         left = keras.Input(shape=shape, name="left")
@@ -379,9 +374,7 @@ class SiameseSimilarityRegressor(RegressorMixin, BaseKerasEstimator):
                 f"X must have an even number of columns, a pair row [left | right], got {X.shape[1]}"
             )
         d = X.shape[1] // 2
-        segment_shape = (d, X.shape[2] if X.ndim == 3 else 1)
-        if refit and segment_shape != self.segment_shape_:
-            raise ValueError("warm_start: X has a different shape than in the first fit")
+        segment_shape = self._check_segment_shape((d, X.shape[2] if X.ndim == 3 else 1), refit)
         encoder = self._check_settings(segment_shape, y)
         if not refit:
             self.segment_shape_ = segment_shape
