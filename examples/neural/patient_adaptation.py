@@ -35,10 +35,12 @@ from sklearn_ecg.neural import HeartbeatCNNClassifier
 from sklearn_ecg.preprocessing import BeatNormalizer
 
 # SKLEARN_ECG_EXAMPLE_QUICK=1 (what the test suite sets) runs this example small: one epoch a network,
-# on every fourth normal training beat (and every other one).
+# on every fourth normal training beat, two folds in the search and two epochs of adaptation.
 QUICK = os.environ.get("SKLEARN_ECG_EXAMPLE_QUICK") == "1"
 EPOCHS = 1 if QUICK else 4
 STEP = 4 if QUICK else 1
+FOLDS = 2 if QUICK else 3
+ADAPT_EPOCHS = 2 if QUICK else 10
 LABELLED_SECONDS = 60
 
 records = load_mitdb_sample()
@@ -61,7 +63,7 @@ with sklearn.config_context(enable_metadata_routing=True):
     search = GridSearchCV(
         HeartbeatCNNClassifier(extra_features=n_rr, epochs=1, random_state=0)
         .set_fit_request(groups=True),
-        {"dense_units": [(32,), (64, 64)]}, scoring=aami_macro_f1_scorer, cv=PairGroupKFold(3),
+        {"dense_units": [(32,), (64, 64)]}, scoring=aami_macro_f1_scorer, cv=PairGroupKFold(FOLDS),
     ).fit(X[train], data.y[train], groups=data.groups[train])
 print(f"grid search with routed groups: best dense_units {search.best_params_['dense_units']}")
 
@@ -70,7 +72,7 @@ for patient in ["208", "223"]:
     rows = data.groups == patient
     labelled = rows & (data.sample < LABELLED_SECONDS * fs)
     rest = rows & ~labelled
-    adapted = clf.adapt(X[labelled], data.y[labelled])
+    adapted = clf.adapt(X[labelled], data.y[labelled], epochs=ADAPT_EPOCHS)
     before = aami_macro_f1(data.y[rest], clf.predict(X[rest]))
     after = aami_macro_f1(data.y[rest], adapted.predict(X[rest]))
     print(f"patient {patient}: {labelled.sum()} labelled beats, {rest.sum()} classified; "
