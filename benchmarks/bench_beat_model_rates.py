@@ -8,6 +8,9 @@
 - One lead against two: the same agreement with the first lead alone, and
   each's gross S and V Se/+P against the annotations (records in the model's
   training data: a consistency check, not a test).
+- Paced beats (``--part paced``): the classes the model gives the paced beats
+  of the four paced MIT-BIH records (left out of its training; it has no paced
+  class).
 - Speed: ``predict_record`` on a 30-minute two-lead record after loading (best
   of 3), the time to load the model in a new process, and the wall time of
   ``sklearn-ecg predict RECORD`` in a new process (cold start), with
@@ -44,14 +47,35 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--records", type=int, default=0, help="first N records only (0: all)")
-    parser.add_argument("--part", choices=("all", "agreement", "speed"), default="all",
-                        help="the agreement across rates and leads, the speed, or both")
+    parser.add_argument("--part", choices=("all", "agreement", "paced", "speed"), default="all",
+                        help="the agreement across rates and leads, the paced records, the "
+                             "speed, or all three")
     args = parser.parse_args(argv)
     model = load_beat_classifier()
     if args.part in ("all", "agreement"):
         agreement_part(model, args)
+    if args.part in ("all", "paced"):
+        paced_part(model, args)
     if args.part in ("all", "speed"):
         speed_part(model, args)
+
+
+def paced_part(model, args):
+    """The classes given to the annotated paced beats of the paced MIT-BIH records."""
+    keys = records(args.data_home, paced=True)
+    counts, n_paced, n_found = {}, 0, 0
+    for database, name in keys:
+        rec = _read(database, name, args.data_home)
+        table = model.predict_record(rec.signal, fs=rec.fs)
+        paced = np.flatnonzero(rec.beat_symbols == "/")
+        i, j = match_peaks(rec.r_peaks[paced], table["sample"], rec.fs)
+        n_paced += paced.size
+        n_found += i.size
+        for label in table["class"].to_numpy()[j]:
+            counts[label] = counts.get(label, 0) + 1
+    print(f"\npaced records {[n for _, n in keys]}: {n_paced} paced beats, {n_found} detected; "
+          + ", ".join(f"{label} {100 * k / max(n_found, 1):.1f} %"
+                      for label, k in sorted(counts.items(), key=lambda kv: -kv[1])))
 
 
 def agreement_part(model, args):
