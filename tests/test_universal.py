@@ -93,6 +93,7 @@ def test_adapt_returns_a_new_model(small_model, records):
     (np.zeros((3, 1000, 2)), 360, "shape"),
     (np.zeros((2, 20000)), 360, "leads-by-samples|more leads than samples"),
     (np.sin(np.arange(20000) / 50.0), 80, "fs.*100 Hz"),
+    (np.sin(np.arange(20000) / 50.0), 1e9, "fs must be at most"),
     (np.full(20000, np.nan), 360, "no valid sample"),
     (np.ones((20000, 2)), 360, "flat"),
     (np.ones(100), 360, "2 s"),

@@ -16,7 +16,7 @@ from ..segmentation import (
     load_signal_quality,
     peak_quality,
 )
-from ..segmentation._detectors import check_detector, refine_peaks
+from ..segmentation._detectors import MAX_FS, check_detector, refine_peaks
 from ..segmentation._learned import peaks_at_signal_rate
 from ..utils import fill_gaps
 from ..utils._vocabulary import AAMI_EVALUATION_CLASSES
@@ -301,6 +301,9 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
                 f"fs: the signal is sampled at {fs:g} Hz; at least {MIN_FS:g} Hz is needed to "
                 "tell beat shapes apart"
             )
+        if fs > MAX_FS:
+            raise ValueError(f"fs must be at most {MAX_FS:g} Hz, got {fs:g}: is it the sampling "
+                             "rate in Hz?")
         try:
             x = np.asarray(signal, dtype=float)
         except (TypeError, ValueError) as exc:
@@ -357,11 +360,32 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         return result.peaks, lead
 
     def _proba(self, features):
-        """Class probabilities of each beat, averaged over the seeds and the leads."""
+        """Class probabilities of each beat, averaged over the seeds and the leads.
+
+        The seeds' models predict side by side, one thread each (as many as
+        there are processors): each prediction is a single-threaded OpenMP loop
+        (see :meth:`predict_record`), so that threads never wait for each other.
+        """
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        from threadpoolctl import threadpool_limits
+
         n_leads, n_beats = features.shape[:2]
         rows = features.reshape(n_leads * n_beats, -1)  # every lead's rows in one call
-        proba = np.mean([est.predict_proba(rows) for est in self.estimators_], axis=0)
-        return proba.reshape(n_leads, n_beats, -1).mean(axis=0)
+
+        def predict(est):
+            # OpenMP's thread count is set per thread: a new thread sets its own.
+            with threadpool_limits(limits=1, user_api="openmp"):
+                return est.predict_proba(rows)
+
+        workers = min(len(self.estimators_), os.cpu_count() or 1)
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                probas = list(pool.map(predict, self.estimators_))
+        else:
+            probas = [predict(est) for est in self.estimators_]
+        return np.mean(probas, axis=0).reshape(n_leads, n_beats, -1).mean(axis=0)
 
     def _self_adapt(self, features, proba):
         from sklearn.neighbors import KNeighborsClassifier
