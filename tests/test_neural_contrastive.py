@@ -22,6 +22,7 @@ from sklearn_ecg.neural import (
     MetricEncoder,
     PretrainedEncoder,
     SiameseSimilarityRegressor,
+    SimilarityMixin,
 )
 from sklearn_ecg.neural._augment import AUGMENTATIONS, augment, check_augmentations
 
@@ -230,6 +231,22 @@ def test_every_encoder_of_the_family_embeds_and_initialises_the_other_estimators
         with pytest.raises(ValueError, match="trained on segments of shape"):
             MetricEncoder(pretrained=exported, **{**TINY_METRIC, **conv}).fit(
                 ecgid_segments.X, ecgid_segments.groups)
+
+
+def test_the_similarity_protocol_scores_by_the_cosine_of_the_embeddings(beats):
+    X = beats[0][::3]
+    enc = ContrastiveEncoder(epochs=1, random_state=0, **TINY).fit(X)
+    assert all(issubclass(c, SimilarityMixin)
+               for c in (ContrastiveEncoder, MetricEncoder, SiameseSimilarityRegressor))
+    Z = enc.embed(X).astype(np.float64)
+    unit = Z / np.linalg.norm(Z, axis=1, keepdims=True)
+    np.testing.assert_allclose(enc.score_pairs(X[:4], X[4:9]), unit[:4] @ unit[4:9].T, atol=1e-6)
+    np.testing.assert_allclose(enc.score_embeddings(2 * Z[:4], Z[4:9]), unit[:4] @ unit[4:9].T,
+                               atol=1e-6)
+    with pytest.raises(ValueError, match="Y has segments of shape"):
+        enc.score_pairs(X, X[:, :32])
+    with pytest.raises(ValueError, match="A has embeddings of 3 dimensions"):
+        enc.score_embeddings(np.ones((2, 3)))
 
 
 def test_adjacent_halves_of_windows():

@@ -215,15 +215,17 @@ def _similarity_kind(similarity):
             f"similarity must be a fitted estimator with score_pairs, a callable "
             f"similarity(A, B) or 'precomputed', got the string {similarity!r}"
         )
+    # The similarity protocol (neural.SimilarityMixin): score_pairs, and embed and
+    # score_embeddings for fusion="embedding"; any object that has them takes part.
     if callable(getattr(similarity, "score_pairs", None)):
         return "estimator"
     if callable(similarity):
         return "callable"
     raise TypeError(
-        "similarity must be a fitted estimator with score_pairs (such as "
-        "SiameseSimilarityRegressor), a callable similarity(A, B) returning the "
-        "(len(A), len(B)) matrix of scores, or 'precomputed'; got "
-        f"{type(similarity).__name__}"
+        "similarity must be a fitted estimator with score_pairs (the similarity protocol of "
+        "sklearn_ecg.neural.SimilarityMixin, such as SiameseSimilarityRegressor or "
+        "MetricEncoder), a callable similarity(A, B) returning the (len(A), len(B)) matrix "
+        f"of scores, or 'precomputed'; got {type(similarity).__name__}"
     )
 
 

@@ -9,6 +9,7 @@ from ._classifier import HeartbeatCNNClassifier
 from ._contrastive import ContrastiveEncoder
 from ._metric import MetricEncoder
 from ._siamese import SiameseSimilarityRegressor
+from ._similarity import SimilarityMixin
 
 __all__ = [
     "ContrastiveEncoder",
@@ -16,4 +17,5 @@ __all__ = [
     "MetricEncoder",
     "PretrainedEncoder",
     "SiameseSimilarityRegressor",
+    "SimilarityMixin",
 ]

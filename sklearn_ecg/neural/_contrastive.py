@@ -36,9 +36,11 @@ from ._architectures import (
 )
 from ._augment import augment, check_augmentations
 from ._keras import BaseKerasEstimator, draw_seed, import_keras
+from ._similarity import SimilarityMixin
 
 
-class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKerasEstimator):
+class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, SimilarityMixin,
+                         BaseKerasEstimator):
     """Self-supervised contrastive encoder of ECG segments (SimCLR), for few labels.
 
     ``fit`` learns an encoder from unlabelled segments (beats, or windows of a
@@ -452,13 +454,13 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     # -- estimator API --------------------------------------------------------------
 
-    def _segments(self, X):
+    def _segments(self, X, name="X"):
         """Validated X as (n, length, leads) float32, checked against the fitted shape."""
         X = np.asarray(X, dtype="float32")
         segments = X if X.ndim == 3 else X[:, :, None]
         if hasattr(self, "segment_shape_") and segments.shape[1:] != self.segment_shape_:
             raise ValueError(
-                f"X has segments of shape {segments.shape[1:]}, but this encoder was fitted "
+                f"{name} has segments of shape {segments.shape[1:]}, but this encoder was fitted "
                 f"on segments of shape {self.segment_shape_}"
             )
         return segments
@@ -577,7 +579,14 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
-        segments = self._segments(X)
+        return self._embed_segments(self._segments(X))
+
+    def _embedded(self, X, name):
+        check_is_fitted(self)
+        X = check_array(X, allow_nd=True, dtype="float32", input_name=name)
+        return self._embed_segments(self._segments(X, name))
+
+    def _embed_segments(self, segments):
         if self.views == "adjacent_halves":
             half = self.encoder_input_shape_[0]
             first = self._embed(segments[:, :half])
@@ -591,12 +600,14 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return tags
 
     def embed(self, X):
-        """Embed each segment: :meth:`transform`, by the name the Siamese regressor uses.
+        """Embed each segment: :meth:`transform`, as the similarity protocol names it.
 
         :meth:`SiameseSimilarityRegressor.embed
         <sklearn_ecg.neural.SiameseSimilarityRegressor.embed>` embeds segments
         with its shared encoder; this is the same call here, so that code
-        that indexes a gallery takes either estimator.
+        that indexes a gallery takes either estimator (see
+        :class:`~sklearn_ecg.neural.SimilarityMixin`: ``score_pairs`` and
+        ``score_embeddings`` score by the cosine of the embeddings).
 
         Parameters
         ----------

@@ -15,14 +15,15 @@ from ._architectures import (
 )
 from ._augment import check_augmentations
 from ._keras import BaseKerasEstimator, PairEncoderMixin, import_keras
+from ._similarity import SimilarityMixin, unit_rows
 
 #: The margin of each loss when ``margin=None``: an angle (radians) for ArcFace, a
 #: cosine distance for the triplet loss.
 _DEFAULT_MARGIN = {"arcface": 0.3, "triplet": 0.2}
 
 
-class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, PairEncoderMixin,
-                    BaseKerasEstimator):
+class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, SimilarityMixin,
+                    PairEncoderMixin, BaseKerasEstimator):
     """Embeddings of ECG segments in which one person's segments lie close together.
 
     Trained on segments labelled with their person (``fit(X, y)``, ``y`` the
@@ -357,7 +358,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, PairEncod
         return self._embed(self._standardised(X)).astype(np.float32)
 
     def embed(self, X):
-        """Embed each segment: :meth:`transform`, by the name the Siamese regressor uses.
+        """Embed each segment on the unit sphere: :meth:`transform`, as the protocol names it.
 
         Parameters
         ----------
@@ -370,67 +371,15 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, PairEncod
         """
         return self.transform(X)
 
+    def _embedded(self, X, name):
+        return self._embed(self._check_segments(X, name))
+
     def _embed(self, segments):
         raw = self._predict_network(segments, part="encoder").astype(np.float64)
-        return _unit_rows(raw)
-
-    def score_pairs(self, X, Y=None):
-        """Cosine similarity of the embeddings of every segment of ``X`` with every one of ``Y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_segments_X, n_samples) or (n_segments_X, n_samples, n_leads)
-            Segments, e.g. queries.
-        Y : array-like of shape (n_segments_Y, ...), default=None
-            Segments, e.g. a gallery; ``None`` scores ``X`` against itself.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_segments_X, n_segments_Y)
-            In [-1, 1]; higher means more alike.
-        """
-        a = self._embed(self._check_segments(X))
-        b = a if Y is None else self._embed(self._check_segments(Y, "Y"))
-        return a @ b.T
-
-    def score_embeddings(self, A, B=None):
-        """Cosine similarity of every embedding of ``A`` with every embedding of ``B``.
-
-        Embeddings are scaled to unit norm first, so that a mean embedding (of
-        the segments of a recording, say, as
-        :func:`~sklearn_ecg.metrics.recording_scores` builds with
-        ``fusion="embedding"``) is scored like a single one.
-
-        Parameters
-        ----------
-        A : array-like of shape (n_A, embedding_dim)
-            Embeddings, e.g. from :meth:`embed`.
-        B : array-like of shape (n_B, embedding_dim), default=None
-            Embeddings; ``None`` scores ``A`` against itself.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_A, n_B)
-        """
-        check_is_fitted(self)
-        a = check_array(A, dtype=np.float64, input_name="A")
-        b = a if B is None else check_array(B, dtype=np.float64, input_name="B")
-        for name, emb in (("A", a), ("B", b)):
-            if emb.shape[1] != self.embedding_dim:
-                raise ValueError(
-                    f"{name} has embeddings of {emb.shape[1]} dimensions, but "
-                    f"{type(self).__name__} embeds in {self.embedding_dim} (embedding_dim); "
-                    "pass the output of embed()."
-                )
-        return _unit_rows(a) @ _unit_rows(b).T
+        return unit_rows(raw)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.transformer_tags.preserves_dtype = ["float32"]  # the network's precision
         return tags
-
-
-def _unit_rows(X):
-    norm = np.linalg.norm(X, axis=1, keepdims=True)
-    return X / np.where(norm > 0, norm, 1.0)

@@ -17,6 +17,7 @@ from ._architectures import (
     siamese_loss,
 )
 from ._keras import BaseKerasEstimator, PairEncoderMixin, import_keras
+from ._similarity import SimilarityMixin
 
 _METRICS = {
     "mse": "mean_squared_error",
@@ -26,7 +27,8 @@ _METRICS = {
 }
 
 
-class SiameseSimilarityRegressor(RegressorMixin, PairEncoderMixin, BaseKerasEstimator):
+class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMixin,
+                                 BaseKerasEstimator):
     """Weight-shared twin network that scores how alike two ECG segments are.
 
     Each row of ``X`` is a pair ``[left | right]`` of two segments of ``d``
@@ -303,15 +305,15 @@ class SiameseSimilarityRegressor(RegressorMixin, PairEncoderMixin, BaseKerasEsti
             left, right = left[..., None], right[..., None]
         return self._standardise(left), self._standardise(right)
 
-    def _check_segments(self, X):
+    def _check_segments(self, X, name="X"):
         """Validate single segments for :meth:`embed` and :meth:`score_pairs`."""
         check_is_fitted(self)
-        X = check_array(X, allow_nd=True, dtype="float32")
+        X = check_array(X, allow_nd=True, dtype="float32", input_name=name)
         d, leads = self.segment_shape_
         expected = (d,) if leads == 1 else (d, leads)
         if X.ndim != len(expected) + 1 or X.shape[1:] != expected:
             raise ValueError(
-                f"X has segments of shape {X.shape[1:]}, but {type(self).__name__} is expecting "
+                f"{name} has segments of shape {X.shape[1:]}, but {type(self).__name__} is expecting "
                 f"segments of shape {expected} (one half of a pair row of {self.n_features_in_} "
                 "columns)"
             )
@@ -419,10 +421,8 @@ class SiameseSimilarityRegressor(RegressorMixin, PairEncoderMixin, BaseKerasEsti
 
         Use it to index a gallery for identification, e.g. with
         :class:`~sklearn.neighbors.KNeighborsClassifier`, or pass a gallery and
-        queries to :meth:`score_pairs`. :meth:`ContrastiveEncoder.embed
-        <sklearn_ecg.neural.ContrastiveEncoder.embed>` is the same call. This
-        regressor has no ``transform``: its rows are pairs, and an embedding
-        takes single segments, half as wide.
+        queries to :meth:`score_pairs`. This regressor has no ``transform``:
+        its rows are pairs, and an embedding takes single segments, half as wide.
 
         Parameters
         ----------
@@ -433,62 +433,14 @@ class SiameseSimilarityRegressor(RegressorMixin, PairEncoderMixin, BaseKerasEsti
         -------
         embeddings : ndarray of shape (n_segments, embedding_dim), dtype float32
         """
-        segments = self._check_segments(X)
+        return self._embedded(X, "X")
+
+    def _embedded(self, X, name):
+        segments = self._check_segments(X, name)
         return self._predict_network(segments, part="encoder").astype(np.float32)
 
-    def score_pairs(self, X, Y=None):
-        """Similarity of every segment of ``X`` with every segment of ``Y``.
-
-        Each segment is embedded once and the head scores all combinations, so
-        scoring ``n`` queries against a gallery of ``m`` costs ``n + m``
-        encoder passes instead of ``2 n m``. The scores are those of
-        :meth:`predict` on the corresponding pair rows.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_segments_X, d) or (n_segments_X, n_samples, n_leads)
-            Segments, e.g. queries.
-        Y : array-like of shape (n_segments_Y, d) or (n_segments_Y, n_samples, n_leads), default=None
-            Segments, e.g. a gallery; ``None`` scores ``X`` against itself.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_segments_X, n_segments_Y)
-        """
-        a = self.embed(X)
-        return self.score_embeddings(a, None if Y is None else self.embed(Y))
-
-    def score_embeddings(self, A, B=None):
-        """Score every embedding of ``A`` with every embedding of ``B`` by the head.
-
-        The second half of :meth:`score_pairs`: ``score_pairs(X, Y)`` is
-        ``score_embeddings(embed(X), embed(Y))``. Use it on embeddings that no
-        single segment has, such as the mean embedding of the segments of a
-        recording, a person's template (see
-        :func:`sklearn_ecg.metrics.recording_scores` with
-        ``fusion="embedding"``).
-
-        Parameters
-        ----------
-        A : array-like of shape (n_A, embedding_dim)
-            Embeddings, e.g. from :meth:`embed`.
-        B : array-like of shape (n_B, embedding_dim), default=None
-            Embeddings; ``None`` scores ``A`` against itself.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_A, n_B)
-        """
-        check_is_fitted(self)
-        a = check_array(A, dtype="float32", input_name="A")
-        b = a if B is None else check_array(B, dtype="float32", input_name="B")
-        for name, emb in (("A", a), ("B", b)):
-            if emb.shape[1] != self.embedding_dim:
-                raise ValueError(
-                    f"{name} has embeddings of {emb.shape[1]} dimensions, but "
-                    f"{type(self).__name__} embeds in {self.embedding_dim} (embedding_dim); "
-                    "pass the output of embed()."
-                )
+    def _score_embeddings(self, a, b):
+        """The learned head on every pair of rows of ``a`` and ``b``: the scores of :meth:`predict`."""
         left = np.repeat(a, len(b), axis=0)
         right = np.tile(b, (len(a), 1))
         scores = self._predict_network([left, right], part="head",
