@@ -207,6 +207,9 @@ def main(argv=None):
     parser.add_argument("--cache", default=str(Path.home() / ".cache" / "sklearn-ecg-bench"),
                         help="joblib cache of the described training records")
     parser.add_argument("--splits", default="abc")
+    parser.add_argument("--methods", default="recipe,one-seed,boosting,default",
+                        help="comma-separated subset of recipe, one-seed, boosting, default "
+                             "(the recipe is always run: the paired differences are from it)")
     parser.add_argument("--max-records", type=int, default=0,
                         help="a smoke run: the first N records of each database (0: all)")
     args = parser.parse_args(argv)
@@ -226,12 +229,16 @@ def main(argv=None):
                       vf=[(a / by_key_clean[k].fs, b / by_key_clean[k].fs)
                           for a, b in by_key_clean[k].vf_episodes],
                       patient=by_key_clean[k].subject) for k in keys}
-    methods = {
-        "recipe": universal(),
-        "recipe, one seed": universal(n_seeds=1),
-        "boosting alone": boosting_alone,
-    }
-    if args.default_epochs > 0:
+    chosen = set(args.methods.split(","))
+    unknown = chosen - {"recipe", "one-seed", "boosting", "default"}
+    if unknown:
+        raise SystemExit(f"--methods: unknown {sorted(unknown)}")
+    methods = {"recipe": universal()}
+    if "one-seed" in chosen:
+        methods["recipe, one seed"] = universal(n_seeds=1)
+    if "boosting" in chosen:
+        methods["boosting alone"] = boosting_alone
+    if args.default_epochs > 0 and "default" in chosen:
         methods[f"today's default ({args.default_epochs} epochs)"] = todays_default(
             args.default_epochs)
     results = {}
