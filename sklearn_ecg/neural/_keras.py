@@ -445,9 +445,9 @@ class BaseKerasEstimator(BaseEstimator):
         if model is not None:
             from ._numpy_forward import export_graph
 
-            # Loading restores these arrays only: the model is rebuilt when first
-            # needed (see model_), so that loading imports no TensorFlow.
-            # All variables, the dropout seed generators' included, so that a
+            # Loading restores these arrays only (the model is rebuilt when first
+            # needed, see model_, so that loading imports no TensorFlow): all
+            # variables, the dropout seed generators' included, so that a
             # warm start after unpickling continues exactly; the network's
             # description in plain types for inference without TensorFlow.
             saved = {"variables": [np.asarray(v) for v in model.variables], "optimizer": None}
@@ -460,8 +460,6 @@ class BaseKerasEstimator(BaseEstimator):
                 saved["graph"] = str(exc)
             state["_keras_saved"] = saved
         return state
-
-
 
 
 class PairEncoderMixin:
