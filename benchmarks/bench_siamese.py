@@ -20,7 +20,7 @@ Side by side, on the test persons of every fold:
   loss, embeddings scored by their cosine; and ArcFace on two channels (the
   raw and the filtered lead I as one 2-channel window).
 
-Verification (``sklearn_ecg.metrics.verification_scores``): every pair of
+Verification (``sklearn_ecg.model_selection.verification_scores``): every pair of
 test segments (or recordings) from *different recordings*, label 1 for the same
 person; ROC AUC, equal error rate (EER) and the false non-match rate at a
 false-match rate of 1 % (FNMR@FMR1%). Identification
@@ -62,12 +62,8 @@ from sklearn_ecg.datasets import (
     make_segments,
     read_ecgid_record,
 )
-from sklearn_ecg.metrics import (
-    equal_error_rate,
-    identification_accuracy,
-    max_cross_correlation,
-    verification_scores,
-)
+from sklearn_ecg.metrics import equal_error_rate, max_cross_correlation
+from sklearn_ecg.model_selection import identification_accuracy, verification_scores
 from sklearn_ecg.neural import MetricEncoder, SiameseSimilarityRegressor
 
 RESULTS = Path(__file__).parent / "results"

@@ -22,8 +22,8 @@ from _common import mean_ci
 from sklearn.metrics import roc_auc_score
 
 from sklearn_ecg.datasets import fetch_ecgid, list_ecgid_records, make_segments
-from sklearn_ecg.metrics import max_cross_correlation, verification_scores
-from sklearn_ecg.model_selection import make_pairs
+from sklearn_ecg.metrics import max_cross_correlation
+from sklearn_ecg.model_selection import make_pairs, verification_scores
 from sklearn_ecg.neural import SiameseSimilarityRegressor
 
 MODELS = {

@@ -22,9 +22,8 @@ import numpy as np
 
 from sklearn_ecg import BeatNormalizer, make_pairs
 from sklearn_ecg.datasets import load_ecgid_sample, make_segments
-from sklearn_ecg.metrics import verification_scores
-from sklearn_ecg.metrics._similarity import _fused, _similarity_kind
-from sklearn_ecg.model_selection import verification_pairs
+from sklearn_ecg.model_selection import verification_pairs, verification_scores
+from sklearn_ecg.model_selection._protocols import _fused, _similarity_kind
 from sklearn_ecg.neural import SiameseSimilarityRegressor
 
 

@@ -16,13 +16,25 @@ from scipy.stats import norm
 from sklearn.metrics import det_curve
 
 from sklearn_ecg.datasets import load_ecgid_sample, make_segments
-from sklearn_ecg.metrics import (
-    equal_error_rate,
+from sklearn_ecg.metrics import equal_error_rate
+from sklearn_ecg.model_selection import (
+    gallery_query_split,
+    group_mean_scores,
     identification_accuracy,
+    make_pairs,
     recording_scores,
+    verification_pairs,
     verification_scores,
 )
-from sklearn_ecg.model_selection import gallery_query_split, make_pairs, verification_pairs
+
+
+class _PairRows:
+    """A model of pair rows ``[a | b]`` (as make_pairs builds them): minus their distance."""
+
+    def predict(self, pairs):
+        pairs = np.asarray(pairs, dtype=float)
+        half = pairs.shape[1] // 2
+        return -np.abs(pairs[:, :half] - pairs[:, half:]).sum(axis=1)
 
 
 def pearson(A, B):
@@ -267,7 +279,7 @@ class _CountingSimilarity:
 
 @pytest.mark.parametrize("fusion, metric", [("score", None), ("embedding", None), ("embedding", "cosine")])
 def test_sampled_segment_pairs_are_scored_without_the_full_matrix(segments, fusion, metric):
-    from sklearn_ecg.metrics._similarity import _pair_scores, _similarity_kind
+    from sklearn_ecg.model_selection._protocols import _pair_scores, _similarity_kind
 
     X, groups, recordings = segments
     n = len(X)
@@ -344,6 +356,7 @@ def test_estimator_without_a_head_on_embeddings_needs_cosine():
     [
         (("cosine", np.eye(2), [0, 1]), {}, ValueError, "got the string 'cosine'"),
         ((42, np.eye(2), [0, 1]), {}, TypeError, "similarity must be a fitted estimator"),
+        ((_PairRows(), np.eye(3), [0, 1]), {}, ValueError, "recordings has 2 entries"),
         ((pearson, np.eye(3), [0, 1, 1]), dict(fusion="max"), ValueError, "fusion must be"),
         ((pearson, np.eye(3), [0, 1, 1]), dict(metric="euclidean"), ValueError, "metric must be"),
         (("precomputed", np.eye(3), [0, 1, 1]), dict(fusion="embedding"), ValueError,
@@ -475,6 +488,46 @@ def test_group_means_of_the_jacket_channels_and_activities(plt):
     assert disp.ax_.get_title() == "How alike the four activities are"
     with pytest.raises(ValueError, match="not in groups"):
         SimilarityMatrixDisplay.from_group_means(S, activity, labels=["sitting", "running"])
+
+
+def test_a_model_of_pair_rows_takes_part_in_every_protocol(segments, plt):
+    from sklearn_ecg.inspection import SimilarityMatrixDisplay
+
+    X, groups, recordings = segments
+    X = X[:30]
+    groups, recordings = groups[:30], recordings[:30]
+    full = -np.abs(X[:, None, :] - X[None, :, :]).sum(axis=2)
+    scores, recs, _ = recording_scores(_PairRows(), X, recordings)
+    codes = np.searchsorted(recs, recordings)
+    k = len(recs)
+    by_hand = np.array([[full[np.ix_(codes == a, codes == b)].mean() for b in range(k)]
+                        for a in range(k)])
+    np.testing.assert_allclose(scores, by_hand, rtol=1e-12)
+    _, pair_scores = verification_scores(_PairRows(), X, groups, recordings, level="segment",
+                                            n_pairs=20, random_state=0)
+    pairs, _ = verification_pairs(groups, recordings, n_pairs=20, random_state=0)
+    np.testing.assert_allclose(pair_scores, full[pairs[:, 0], pairs[:, 1]], rtol=1e-12)
+    disp = SimilarityMatrixDisplay.from_estimator(_PairRows(), X, groups)
+    np.testing.assert_allclose(disp.similarity, full, rtol=1e-12)
+
+
+def test_group_mean_scores_by_hand():
+    scores = np.array([[1.0, 0.8, 0.1, 0.4],
+                       [0.8, 1.0, 0.3, np.nan],
+                       [0.1, 0.3, 1.0, 0.6],
+                       [0.4, np.nan, 0.6, 1.0]])
+    means, labels = group_mean_scores(scores, ["a", "a", "b", "b"])
+    assert labels.tolist() == ["a", "b"]
+    # a segment never with itself; NaN scores left out
+    np.testing.assert_allclose(means, [[0.8, (0.1 + 0.4 + 0.3) / 3], [(0.1 + 0.4 + 0.3) / 3, 0.6]])
+    means, labels = group_mean_scores(scores, ["a", "a", "b", "b"], within=[0, 1, 0, 1],
+                                      labels=["b", "a"])
+    assert labels.tolist() == ["b", "a"]
+    np.testing.assert_allclose(means, [[np.nan, 0.1], [0.1, np.nan]])
+    with pytest.raises(ValueError, match="scores must be a square matrix"):
+        group_mean_scores(np.ones((2, 3)), [0, 1])
+    with pytest.raises(ValueError, match="not in groups"):
+        group_mean_scores(scores, [0, 0, 1, 1], labels=[2])
 
 
 def test_matrix_display_keeps_its_old_labels(plt):

@@ -779,8 +779,9 @@ def test_similarity_matrix_display_from_estimator(pyplot, monkeypatch):
             half = X_pairs.shape[1] // 2
             return pair_score(X_pairs[:, :half], X_pairs[:, half:])
 
-        def score_pairs(self, X):
-            return pair_score(X[:, np.newaxis, :], X[np.newaxis, :, :])
+        def score_pairs(self, X, Y=None):  # the similarity protocol's signature
+            Y = X if Y is None else Y
+            return pair_score(X[:, np.newaxis, :], Y[np.newaxis, :, :])
 
         def transform(self, X):
             return X[:, :2]
@@ -799,7 +800,7 @@ def test_similarity_matrix_display_from_estimator(pyplot, monkeypatch):
     expected = pair_score(X[:, np.newaxis, :], X[np.newaxis, :, :])
     expected = expected[np.ix_(order, order)]
     # A small budget forces several chunks of pair rows.
-    monkeypatch.setattr("sklearn_ecg.inspection._similarity._PAIR_BUDGET", 30)
+    monkeypatch.setattr("sklearn_ecg.model_selection._protocols._PAIR_BUDGET", 30)
     for estimator, method in [(FakeSiamese(), "auto"), (FakeSiamese(), "predict"),
                               (FakePredictor(), "auto")]:
         disp = SimilarityMatrixDisplay.from_estimator(

@@ -10,8 +10,7 @@ from _shared import TINY_METRIC as TINY
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_ecg.metrics import identification_accuracy, verification_scores
-from sklearn_ecg.model_selection import PairGroupKFold
+from sklearn_ecg.model_selection import PairGroupKFold, identification_accuracy, verification_scores
 from sklearn_ecg.neural import MetricEncoder
 from sklearn_ecg.neural._architectures import arcface_loss, batch_hard_triplet_loss
 

@@ -30,8 +30,8 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from sklearn_ecg import BeatNormalizer, PairGroupKFold, make_pairs
 from sklearn_ecg.datasets import load_ecgid_sample, make_segments
-from sklearn_ecg.metrics import equal_error_rate, identification_accuracy, verification_scores
-from sklearn_ecg.model_selection import gallery_query_split
+from sklearn_ecg.metrics import equal_error_rate
+from sklearn_ecg.model_selection import gallery_query_split, identification_accuracy, verification_scores
 from sklearn_ecg.neural import SiameseSimilarityRegressor
 
 # SKLEARN_ECG_EXAMPLE_QUICK=1 (what the test suite sets) runs this example small: one epoch on 500 pairs.

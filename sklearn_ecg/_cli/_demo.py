@@ -385,8 +385,8 @@ def _demo_similarity(demo):
     from sklearn.metrics import roc_auc_score
 
     from ..datasets import load_ecgid_sample, make_segments
-    from ..metrics import equal_error_rate, verification_scores
-    from ..model_selection import PairGroupKFold, make_pairs
+    from ..metrics import equal_error_rate
+    from ..model_selection import PairGroupKFold, make_pairs, verification_scores
     from ..neural import SiameseSimilarityRegressor
     from ..preprocessing import BeatNormalizer
 

@@ -18,10 +18,6 @@ from sklearn.utils.validation import check_consistent_length
 from ..metrics import equal_error_rate
 from ._base import check_matplotlib_support, figure_and_axes, style_kwargs
 
-# At most this many values of pair rows are built at once in
-# SimilarityMatrixDisplay.from_estimator (about 128 MB of float64).
-_PAIR_BUDGET = 2**24
-
 
 def _check_scores(scores, same):
     scores = np.asarray(scores, dtype=float)
@@ -632,26 +628,10 @@ class SimilarityMatrixDisplay:
                 estimator.transform(X), groups, metric=metric, ax=ax, cmap=cmap,
                 colorbar=colorbar, title=title, im_kw=im_kw,
             )
-        if response_method == "score_pairs":
-            matrix = estimator.score_pairs(X)
-        else:
-            X = np.asarray(X)
-            if X.ndim < 2:
-                raise ValueError(
-                    f"X must hold one segment per row, got shape {X.shape}"
-                )
-            n = X.shape[0]
-            left, right = np.divmod(np.arange(n * n), n)
-            chunk = max(1, _PAIR_BUDGET // (2 * int(np.prod(X.shape[1:]))))
-            matrix = np.concatenate([
-                np.asarray(
-                    estimator.predict(np.concatenate(
-                        [X[left[k:k + chunk]], X[right[k:k + chunk]]], axis=1
-                    )),
-                    dtype=float,
-                ).ravel()
-                for k in range(0, n * n, chunk)
-            ]).reshape(n, n)
+        from ..model_selection._protocols import _segment_scores
+
+        kind = "estimator" if response_method == "score_pairs" else "pair_rows"
+        matrix = _segment_scores(estimator, kind, X, None)
         return cls.from_matrix(
             matrix, groups,
             similarity_name=f"{type(estimator).__name__} score", ax=ax, cmap=cmap,
@@ -743,33 +723,10 @@ class SimilarityMatrixDisplay:
         >>> plt.close(disp.figure_)
         """
         check_matplotlib_support(f"{cls.__name__}.from_group_means")
-        from ..metrics._similarity import _block_means
+        from ..model_selection import group_mean_scores
 
-        matrix = _check_square(similarity)
-        groups = np.asarray(groups).ravel()
-        check_consistent_length(matrix, groups)
-        if labels is None:
-            labels = np.unique(groups)
-        labels = np.asarray(labels).ravel()
-        if labels.size == 0 or len(set(labels.tolist())) != labels.size:
-            raise ValueError(f"labels must name distinct groups, got {labels.tolist()!r}")
-        unknown = sorted(set(labels.tolist()) - set(groups.tolist()), key=str)
-        if unknown:
-            raise ValueError(
-                f"labels {unknown!r} are not in groups; give labels among "
-                f"{sorted(set(groups.tolist()), key=str)!r}"
-            )
-        mask = ~np.eye(len(matrix), dtype=bool)
-        if within is not None:
-            within = np.asarray(within).ravel()
-            check_consistent_length(matrix, within)
-            mask &= within[:, None] == within[None, :]
-        keep = np.isin(groups, labels)
-        position = {label: k for k, label in enumerate(labels.tolist())}
-        codes = np.array([position[g] for g in groups[keep].tolist()], dtype=np.intp)
-        kept = np.ix_(keep, keep)
-        means = _block_means(np.nan_to_num(matrix[kept]), codes, codes,
-                             mask=mask[kept] & ~np.isnan(matrix[kept]))
+        means, labels = group_mean_scores(_check_square(similarity), groups, within=within,
+                                          labels=labels)
         name = similarity_name or "similarity"
         display = cls(means, groups=labels, similarity_name=f"mean {name}",
                       axis_label=group_name)

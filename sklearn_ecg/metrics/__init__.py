@@ -1,4 +1,8 @@
-"""Metrics for ECG tasks: R-peak detection (AAMI EC57) beat classification and similarity."""
+"""Metrics for ECG tasks: R-peak detection (AAMI EC57), beat classification, similarity.
+
+The protocols that evaluate a similarity on pairs, galleries and recordings
+are in :mod:`sklearn_ecg.model_selection`.
+"""
 
 from ._aami import (
     AAMI_EVALUATION_CLASSES,
@@ -7,14 +11,7 @@ from ._aami import (
     aami_report,
 )
 from ._peaks import detection_scores, in_intervals, match_peaks
-from ._similarity import (
-    eer_scorer,
-    equal_error_rate,
-    identification_accuracy,
-    max_cross_correlation,
-    recording_scores,
-    verification_scores,
-)
+from ._similarity import eer_scorer, equal_error_rate, max_cross_correlation
 
 __all__ = [
     "AAMI_EVALUATION_CLASSES",
@@ -24,10 +21,7 @@ __all__ = [
     "detection_scores",
     "eer_scorer",
     "equal_error_rate",
-    "identification_accuracy",
     "in_intervals",
     "match_peaks",
     "max_cross_correlation",
-    "recording_scores",
-    "verification_scores",
 ]

@@ -7,8 +7,8 @@ recordings* (same person, or different persons), and
 :func:`gallery_query_split` enrols the first recordings of each person and
 keeps their other recordings as queries. Both work on per-segment labels only,
 so the same pairs and the same split serve any model, from a correlation to a
-trained network (see :func:`sklearn_ecg.metrics.verification_scores` and
-:func:`sklearn_ecg.metrics.identification_accuracy`).
+trained network (see :func:`sklearn_ecg.model_selection.verification_scores` and
+:func:`sklearn_ecg.model_selection.identification_accuracy`).
 """
 
 from numbers import Integral
@@ -113,7 +113,7 @@ def verification_pairs(groups, recordings, *, n_pairs=None, random_state=None):
     --------
     gallery_query_split : Enrolment and query segments for identification.
     make_pairs : Pair rows ``[X[i] | X[j]]`` for training, within recordings too.
-    sklearn_ecg.metrics.verification_scores : Scores of these pairs, by
+    sklearn_ecg.model_selection.verification_scores : Scores of these pairs, by
         segment or by recording.
 
     Notes
@@ -248,7 +248,7 @@ def gallery_query_split(groups, recordings, *, n_enrol=1):
     See Also
     --------
     verification_pairs : Same- and different-person pairs of recordings.
-    sklearn_ecg.metrics.identification_accuracy : Top-1 accuracy of the
+    sklearn_ecg.model_selection.identification_accuracy : Top-1 accuracy of the
         queries against the gallery.
 
     Examples

@@ -51,9 +51,9 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
     to the next), and standardised with one mean and standard deviation
     learned in ``fit``. It is a transformer (:meth:`transform` gives the
     embeddings) with the scoring methods of the Siamese regressor, so
-    :func:`~sklearn_ecg.metrics.verification_scores`,
-    :func:`~sklearn_ecg.metrics.recording_scores` and
-    :func:`~sklearn_ecg.metrics.identification_accuracy` take either.
+    :func:`~sklearn_ecg.model_selection.verification_scores`,
+    :func:`~sklearn_ecg.model_selection.recording_scores` and
+    :func:`~sklearn_ecg.model_selection.identification_accuracy` take either.
 
     TensorFlow is imported when the encoder is fitted, used or unpickled, never
     when it is created; ``inference="numpy"`` embeds without it.
@@ -152,7 +152,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
     --------
     SiameseSimilarityRegressor : A similarity score learned from pairs.
     ContrastiveEncoder : Embeddings learned without labels.
-    sklearn_ecg.metrics.verification_scores : Same-person scores of recordings.
+    sklearn_ecg.model_selection.verification_scores : Same-person scores of recordings.
 
     Notes
     -----

@@ -18,9 +18,9 @@ class SimilarityMixin:
       itself when ``Y`` is None). Each segment is embedded once, so ``n``
       queries against a gallery of ``m`` cost ``n + m`` encoder passes.
 
-    :func:`~sklearn_ecg.metrics.recording_scores`,
-    :func:`~sklearn_ecg.metrics.verification_scores`,
-    :func:`~sklearn_ecg.metrics.identification_accuracy` and
+    :func:`~sklearn_ecg.model_selection.recording_scores`,
+    :func:`~sklearn_ecg.model_selection.verification_scores`,
+    :func:`~sklearn_ecg.model_selection.identification_accuracy` and
     :meth:`~sklearn_ecg.inspection.SimilarityMatrixDisplay.from_estimator` take
     any object with these methods. This mixin gives ``embed``,
     ``score_pairs`` and the checks of ``score_embeddings``; an estimator
@@ -72,7 +72,7 @@ class SimilarityMixin:
 
         The second half of :meth:`score_pairs`, for embeddings that no single
         segment has, such as the mean embedding of the segments of a recording
-        (see :func:`~sklearn_ecg.metrics.recording_scores` with
+        (see :func:`~sklearn_ecg.model_selection.recording_scores` with
         ``fusion="embedding"``).
 
         Parameters
