@@ -173,7 +173,7 @@ def test_bad_input_names_the_argument(pairs, segments):
     with pytest.raises(ValueError, match="loss"):
         SiameseSimilarityRegressor(loss="hinge").fit(X_pairs, y)
     model = SiameseSimilarityRegressor(epochs=1, **TINY).fit(X_pairs, y)
-    with pytest.raises(ValueError, match="expecting segments of shape"):
+    with pytest.raises(ValueError, match="has segments of shape"):
         model.embed(X_pairs[:3])
     with pytest.raises(ValueError, match="X has 10 features"):
         model.predict(X_pairs[:, :10])

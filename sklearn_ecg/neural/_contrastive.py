@@ -231,6 +231,8 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Simi
     ['contrastiveencoder0', 'contrastiveencoder1']
     """
 
+    _standardises = False  # the augmentations act on the segments as they are
+
     _parameter_constraints: dict = {
         **BaseKerasEstimator._parameter_constraints,
         "encoder": [StrOptions(set(ENCODERS))],
@@ -454,17 +456,6 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Simi
 
     # -- estimator API --------------------------------------------------------------
 
-    def _segments(self, X, name="X"):
-        """Validated X as (n, length, leads) float32, checked against the fitted shape."""
-        X = np.asarray(X, dtype="float32")
-        segments = X if X.ndim == 3 else X[:, :, None]
-        if hasattr(self, "segment_shape_") and segments.shape[1:] != self.segment_shape_:
-            raise ValueError(
-                f"{name} has segments of shape {segments.shape[1:]}, but this encoder was fitted "
-                f"on segments of shape {self.segment_shape_}"
-            )
-        return segments
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, *, record=None, lead=None, start=None):
         """Pretrain the encoder on unlabelled segments.
@@ -582,9 +573,7 @@ class ContrastiveEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Simi
         return self._embed_segments(self._segments(X))
 
     def _embedded(self, X, name):
-        check_is_fitted(self)
-        X = check_array(X, allow_nd=True, dtype="float32", input_name=name)
-        return self._embed_segments(self._segments(X, name))
+        return self._embed_segments(self._check_segments(X, name=name))
 
     def _embed_segments(self, segments):
         if self.views == "adjacent_halves":

@@ -34,9 +34,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 _SEED_MAX = 2**31 - 1
 # Compiling a training step costs seconds; a fit of at most this many steps runs
@@ -251,9 +251,34 @@ class BaseKerasEstimator(BaseEstimator):
             )
         return segment_shape
 
-    def _standardise(self, segments):
-        """Segments ``(n, n_samples, n_leads)`` minus ``mean_``, over ``scale_``, in float32."""
+    #: Whether the network's input is standardised by the ``mean_`` and
+    #: ``scale_`` learnt in ``fit`` (a contrastive encoder's augmentations act
+    #: on the segments as they are).
+    _standardises = True
+
+    def _segments(self, X, *, name="X"):
+        """Validated ``X`` as the network's input: float32 segments ``(n, n_samples, n_leads)``.
+
+        A 2-D ``X`` holds one lead. The segments must have the shape
+        ``segment_shape_`` (set in ``fit`` before this is called) and are
+        standardised where the estimator standardises.
+        """
+        X = np.asarray(X, dtype="float32")
+        segments = X if X.ndim == 3 else X[:, :, None]
+        if segments.shape[1:] != self.segment_shape_:
+            raise ValueError(
+                f"{name} has segments of shape {segments.shape[1:]}, but {type(self).__name__} "
+                f"was fitted on segments of shape {self.segment_shape_}"
+            )
+        if not self._standardises:
+            return segments
         return ((segments - self.mean_) / self.scale_).astype("float32")
+
+    def _check_segments(self, X, *, name="X"):
+        """:meth:`_segments` of an unvalidated ``X`` given to a fitted estimator."""
+        check_is_fitted(self)
+        X = check_array(X, allow_nd=True, dtype="float32", input_name=name)
+        return self._segments(X, name=name)
 
     def _check_dims(self, X):
         if X.ndim > 3:

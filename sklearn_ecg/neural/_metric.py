@@ -7,7 +7,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._architectures import (
     arcface_loss,
@@ -248,27 +248,6 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
     def _margin(self):
         return _DEFAULT_MARGIN[self.loss] if self.margin is None else float(self.margin)
 
-    def _segments(self, X):
-        """Validated segments as standardised float32 (n, samples, leads)."""
-        X = np.asarray(X, dtype="float32")
-        return self._standardise(X if X.ndim == 3 else X[:, :, None])
-
-    def _check_segments(self, X, name="X"):
-        """``X`` validated, checked against the fitted segment shape and standardised."""
-        check_is_fitted(self)
-        return self._standardised(check_array(X, allow_nd=True, dtype="float32", input_name=name),
-                                  name)
-
-    def _standardised(self, X, name="X"):
-        """Validated ``X`` checked against the fitted segment shape, then standardised."""
-        shape = X.shape[1:] if X.ndim == 3 else (X.shape[1], 1)
-        if tuple(shape) != self.segment_shape_:
-            raise ValueError(
-                f"{name} has segments of shape {tuple(shape)}, but {type(self).__name__} was "
-                f"fitted on segments of shape {self.segment_shape_}"
-            )
-        return self._segments(X)
-
     # -- model --------------------------------------------------------------------
 
     def _build_keras_model(self):
@@ -355,7 +334,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, allow_nd=True, dtype="float32")
-        return self._embed(self._standardised(X)).astype(np.float32)
+        return self._embed(self._segments(X)).astype(np.float32)
 
     def embed(self, X):
         """Embed each segment on the unit sphere: :meth:`transform`, as the protocol names it.
@@ -372,7 +351,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
         return self.transform(X)
 
     def _embedded(self, X, name):
-        return self._embed(self._check_segments(X, name))
+        return self._embed(self._check_segments(X, name=name))
 
     def _embed(self, segments):
         raw = self._predict_network(segments, part="encoder").astype(np.float64)

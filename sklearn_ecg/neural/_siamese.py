@@ -7,7 +7,6 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_array,
     check_is_fitted,
     validate_data,
 )
@@ -297,29 +296,9 @@ class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMix
         return self._resolve_encoder(segment_shape)
 
     def _split_pairs(self, X):
-        """Validated pair rows -> (left, right), each (n, d, n_leads), standardised."""
-        X = np.asarray(X, dtype="float32")
+        """Validated pair rows ``[left | right]`` as the network's two inputs (:meth:`_segments`)."""
         d = X.shape[1] // 2
-        left, right = X[:, :d], X[:, d:]
-        if X.ndim == 2:
-            left, right = left[..., None], right[..., None]
-        return self._standardise(left), self._standardise(right)
-
-    def _check_segments(self, X, name="X"):
-        """Validate single segments for :meth:`embed` and :meth:`score_pairs`."""
-        check_is_fitted(self)
-        X = check_array(X, allow_nd=True, dtype="float32", input_name=name)
-        d, leads = self.segment_shape_
-        expected = (d,) if leads == 1 else (d, leads)
-        if X.ndim != len(expected) + 1 or X.shape[1:] != expected:
-            raise ValueError(
-                f"{name} has segments of shape {X.shape[1:]}, but {type(self).__name__} is expecting "
-                f"segments of shape {expected} (one half of a pair row of {self.n_features_in_} "
-                "columns)"
-            )
-        if X.ndim == 2:
-            X = X[..., None]
-        return self._standardise(X)
+        return self._segments(X[:, :d]), self._segments(X[:, d:])
 
     # -- model ------------------------------------------------------------------
 
@@ -436,7 +415,7 @@ class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMix
         return self._embedded(X, "X")
 
     def _embedded(self, X, name):
-        segments = self._check_segments(X, name)
+        segments = self._check_segments(X, name=name)
         return self._predict_network(segments, part="encoder").astype(np.float32)
 
     def _score_embeddings(self, a, b):
