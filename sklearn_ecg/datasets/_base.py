@@ -139,6 +139,19 @@ def _physionet_download(database, dl_dir, records, *, annotators, url, what):
         ) from exc
 
 
+def _check_download_allowed(download_if_missing, problem, folder, *, url, fetch):
+    """Raise FileNotFoundError about missing files unless ``download_if_missing``.
+
+    ``problem`` says what is missing, without a final full stop; ``fetch`` names
+    the function that downloads it.
+    """
+    if not download_if_missing:
+        raise FileNotFoundError(_missing_message(
+            f"{problem} and download_if_missing is False.", folder, url=url,
+            fetch=f"{fetch}(..., download_if_missing=True)",
+        ))
+
+
 def _missing_message(problem, folder, *, url, fetch):
     """Follow ``problem`` (a sentence) with the two ways to get the files."""
     return (

@@ -13,8 +13,8 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._base import (
+    _check_download_allowed,
     _check_record_files,
-    _missing_message,
     _physionet_download,
     _pick_channel,
     _record_is_complete,
@@ -263,16 +263,10 @@ def fetch_ecgid(persons=None, data_home=None, *, lead="ECG I filtered",
     have = {person for person, _ in present}
     missing = [person for person in persons if person not in have]
     if missing:
-        if not download_if_missing:
-            raise FileNotFoundError(
-                _missing_message(
-                    f"ECG-ID persons {missing!r} have no records in {folder} and "
-                    f"download_if_missing is False.",
-                    folder,
-                    url=ECGID_URL,
-                    fetch="fetch_ecgid(..., download_if_missing=True)",
-                )
-            )
+        _check_download_allowed(
+            download_if_missing, f"ECG-ID persons {missing!r} have no records in {folder}",
+            folder, url=ECGID_URL, fetch="fetch_ecgid",
+        )
         what = f"the ECG-ID records of persons {missing!r}"
         if download_all:
             names = "all"

@@ -9,8 +9,8 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._base import (
+    _check_download_allowed,
     _check_record_files,
-    _missing_message,
     _physionet_download,
     _pick_channel,
     _record_is_complete,
@@ -434,16 +434,10 @@ def fetch_mitdb(records=None, data_home=None, *, lead="MLII",
 
     missing = [record for record in records if record not in present]
     if missing:
-        if not download_if_missing:
-            raise FileNotFoundError(
-                _missing_message(
-                    f"MIT-BIH records {missing!r} are not in {folder} and "
-                    f"download_if_missing is False.",
-                    folder,
-                    url=MITDB_URL,
-                    fetch="fetch_mitdb(..., download_if_missing=True)",
-                )
-            )
+        _check_download_allowed(
+            download_if_missing, f"MIT-BIH records {missing!r} are not in {folder}",
+            folder, url=MITDB_URL, fetch="fetch_mitdb",
+        )
         _physionet_download("mitdb", folder, missing, annotators=["atr"],
                             url=MITDB_URL, what=f"MIT-BIH records {missing!r}")
         still = sorted(set(missing) - set(list_mitdb_records(home)))

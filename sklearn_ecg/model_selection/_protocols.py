@@ -203,17 +203,24 @@ def _mean_rows(values, codes):
     return (sums / np.bincount(codes, minlength=k)[:, None]).reshape(k, *values.shape[1:])
 
 
+def _protocol_method(estimator, name, message):
+    """The method ``name`` of ``estimator``; a ValueError saying ``message`` if it lacks it."""
+    method = getattr(estimator, name, None)
+    if not callable(method):
+        raise ValueError(message)
+    return method
+
+
 def _embeddings(similarity, kind, X):
     """What ``fusion="embedding"`` averages: the estimator's embeddings, or the segments."""
     if kind == "precomputed":
         _refuse_embedding_of_scores()
     if kind == "estimator":
-        embed = getattr(similarity, "embed", None)
-        if not callable(embed):
-            raise ValueError(
-                f"fusion='embedding' needs {type(similarity).__name__}.embed, which it lacks; "
-                "use fusion='score'"
-            )
+        embed = _protocol_method(
+            similarity, "embed",
+            f"fusion='embedding' needs {type(similarity).__name__}.embed, which it lacks; "
+            "use fusion='score'",
+        )
         return np.asarray(embed(X), dtype=float)
     return np.asarray(X, dtype=float)
 
@@ -238,12 +245,11 @@ def _embedding_scores(similarity, kind, mean_X, mean_Y, metric):
 
         return cosine_similarity(mean_X.reshape(shape[0], -1), mean_Y.reshape(shape[1], -1))
     if kind == "estimator":
-        head = getattr(similarity, "score_embeddings", None)
-        if not callable(head):
-            raise ValueError(
-                f"{type(similarity).__name__} has no score_embeddings to score mean "
-                "embeddings with its own head; pass metric='cosine'"
-            )
+        head = _protocol_method(
+            similarity, "score_embeddings",
+            f"{type(similarity).__name__} has no score_embeddings to score mean "
+            "embeddings with its own head; pass metric='cosine'",
+        )
         return _check_matrix(head(mean_X, mean_Y), shape,
                              f"the scores of {type(similarity).__name__}.score_embeddings")
     return _check_matrix(similarity(mean_X, mean_Y), shape, "the scores of similarity(A, B)")
