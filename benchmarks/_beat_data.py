@@ -1,17 +1,14 @@
-"""The labelled beats of every record of a data home, as the ready beat model sees them.
+"""The labelled records of a data home, as the ready beat model's recipe reads them.
 
-Shared by ``train_beat_model.py`` and ``bench_beat_model.py``: each record of
-MIT-BIH (the non-paced ones; the paced ones apart) and SVDB is read with both
-leads, its R peaks found by the library's detector (as in use), each detection
-labelled with the annotated beat it matches within 150 ms, and every beat of
-every lead described by :func:`sklearn_ecg.pipeline.beat_context_features`;
-with ``noisy=True`` a copy with NSTDB noise added to each lead at a random SNR
-(seeded per record) is described too. The result is cached per record.
+Shared by ``train_beat_model.py``, ``bench_beat_model.py``,
+``bench_beat_model_rates.py`` and ``bench_beat_techniques.py``: the records of
+MIT-BIH (the non-paced ones; the paced ones apart) and SVDB with both leads, a
+copy of each with NSTDB noise added to each lead at a random SNR (seeded per
+record), and (:func:`described`) the beats the recipe finds, labels and
+describes in each, cached per record.
 """
 
-import hashlib
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -19,13 +16,9 @@ from sklearn.utils import Bunch
 from sklearn_ecg.datasets import (
     list_mitdb_records,
     make_noise_stress_record,
-    mitdb_patient_id,
     read_mitdb_record,
     read_nstdb_noise,
 )
-from sklearn_ecg.metrics import match_peaks
-from sklearn_ecg.pipeline._beat_context import beat_context_features
-from sklearn_ecg.segmentation import detect_r_peaks
 
 PACED = {"102", "104", "107", "217"}
 CLASSES = ("N", "S", "V", "F")
@@ -64,44 +57,27 @@ def _stressed(rec, data_home, seed):
     return np.column_stack(cols)
 
 
-def describe(database, name, data_home, *, noisy=False, detector="cnn"):
-    """One record's beats: features per lead, labels, and the reference beats missed."""
-    rec = _read(database, name, data_home)
-    signal = rec.signal
-    if noisy:
-        seed = int(hashlib.sha256(f"{database}/{name}".encode()).hexdigest()[:8], 16)
-        signal = _stressed(rec, data_home, seed)
-    peaks = detect_r_peaks(signal[:, 0], rec.fs, detector)
-    ref_i, det_i = match_peaks(rec.r_peaks, peaks, rec.fs)
-    y = np.full(peaks.size, "-", dtype=object)  # "-": a detection that matches no beat
-    y[det_i] = rec.beat_labels[ref_i]
-    for start, stop in rec.vf_episodes:
-        inside = (peaks >= start) & (peaks < stop) & (y == "-")
-        y[inside] = "vf"
-    missed = np.ones(rec.r_peaks.size, dtype=bool)
-    missed[ref_i] = False
-    return Bunch(
-        X=beat_context_features(signal, rec.fs, peaks).astype(np.float32), y=y, peaks=peaks,
-        missed=rec.beat_labels[missed].astype(object), record=f"{database}/{name}",
-        patient=f"{database}/{mitdb_patient_id(name) if database == 'mitdb' else name}",
-        database=database, fs=rec.fs,
-    )
+def described(recs, cache):
+    """Each record's beats as the recipe sees them: ``(features, labels)``, cached.
 
+    ``recs`` as :func:`train_beat_model.training_records` gives them;
+    features are ``(n_leads, n_beats, n_features)`` of every beat the
+    recipe's own detector found, labels the matched annotation ("-" where
+    none matches), exactly the rows :class:`UniversalBeatClassifier` fits on
+    (its ``memory`` cache is this one).
+    """
+    from sklearn.utils.validation import check_memory
 
-def load(data_home, cache, *, paced=False, noisy=False, detector="cnn", verbose=True):
-    """Every record's :func:`describe`, from ``cache`` (a folder) when it is there."""
-    cache = Path(cache)
-    cache.mkdir(parents=True, exist_ok=True)
+    from sklearn_ecg.pipeline._universal import _describe_record
+
+    describe = check_memory(str(cache)).cache(_describe_record)
     out = []
-    for database, name in records(data_home, paced=paced):
-        tag = f"{database}_{name}_{detector}{'_noisy' if noisy else ''}.npz"
-        path = cache / tag
-        if not path.exists():
-            b = describe(database, name, data_home, noisy=noisy, detector=detector)
-            np.savez(path, **{k: np.asarray(v) for k, v in b.items()})
-            if verbose:
-                print(f"  described {database}/{name}{' (noisy)' if noisy else ''}: "
-                      f"{b.X.shape[1]} beats", flush=True)
-        with np.load(path, allow_pickle=True) as f:
-            out.append(Bunch(**{k: (f[k].item() if f[k].ndim == 0 else f[k]) for k in f.files}))
+    for rec in recs:
+        signal = np.asarray(rec.signal, dtype=float)
+        features, labels = describe(
+            signal if signal.ndim == 2 else signal[:, None], float(rec.fs),
+            np.asarray(rec.r_peaks, dtype=np.int64), np.asarray(rec.beat_labels, dtype=object),
+            detector="cnn", tolerance=0.15, quality="shipped")
+        out.append(Bunch(X=features, y=np.array(["-" if v is None else v for v in labels]),
+                         record=rec.record, subject=rec.subject))
     return out

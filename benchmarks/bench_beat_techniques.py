@@ -1,0 +1,199 @@
+"""Decision techniques of the beat classifier's recipe, side by side, on the described beats.
+
+    SKLEARN_ECG_DATA=../shared/data python benchmarks/bench_beat_techniques.py
+
+Where ``bench_beat_model.py`` runs each method end to end on the test records,
+this compares what happens after the features, on the beats the recipe's own
+detector finds and describes in every record (cached as the recipe caches
+them, :func:`_beat_data.described`), so that several techniques share one fit:
+
+- "recipe": the shipped recipe's ensemble (three seeds, clean and noisy
+  training records) with its self adaptation to each test record;
+- "recipe, no adaptation"; "boosting alone" (one boosting on the clean
+  records, as in ``bench_beat_model.py``);
+- "prior shift a, then adapt": the record's class priors estimated by EM
+  (Saerens et al. 2002: the balanced model's probabilities reweighted until
+  their mean is the prior they assume), the probabilities moved a power ``a``
+  of the way to them, then self adaptation;
+- "prior shift (inner CV), then adapt": the same with ``a`` chosen on held-out
+  training patients only (three patient-grouped folds of the training
+  records, one seed), by their mean per-record macro-F1.
+
+Splits (a), (b), (c) as ``bench_beat_model.py``. Scores: gross Se / +P of S
+and V over the detected beats (a detection that matches no annotated beat
+counts against the class it was given; reference beats the detector missed
+are not here: they are the same for every method), and the per-patient
+macro-F1 with its 95 % interval and each method's paired difference from the
+recipe.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import GroupKFold
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _beat_data import described, records
+from _common import mean_ci
+from bench_beat_model import CLASSES, patient_f1
+from train_beat_model import training_records
+
+from sklearn_ecg.pipeline import UniversalBeatClassifier, default_beat_estimator
+
+GRID = (0.0, 0.1, 0.25, 0.5)
+
+
+def training_rows(recs, rng, *, share=0.3):
+    """Rows of every lead of ``recs``, N beats subsampled as the recipe does."""
+    X, y = [], []
+    for r in recs:
+        keep = np.isin(r.y, CLASSES) & ((r.y != "N") | (rng.random_sample(r.y.size) < share))
+        for lead in r.X:
+            X.append(lead[keep])
+            y.append(r.y[keep])
+    return np.vstack(X), np.concatenate(y)
+
+
+def fit(recs, *, n_seeds, max_features, seed=0):
+    rng = np.random.RandomState(seed)
+    X, y = training_rows(recs, rng)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=n_seeds)
+    base = default_beat_estimator().set_params(max_features=max_features)
+    return [clone(base).set_params(random_state=int(s)).fit(X, y) for s in seeds]
+
+
+def proba(ests, features):
+    n_leads, n = features.shape[:2]
+    rows = features.reshape(n_leads * n, -1)
+    return np.mean([e.predict_proba(rows) for e in ests], axis=0).reshape(n_leads, n, -1).mean(0)
+
+
+def prior_shift(p, alpha, *, n_iter=20):
+    """``p`` moved a power ``alpha`` of the way to the record's EM-estimated priors."""
+    if alpha == 0 or len(p) == 0:
+        return p
+    k = p.shape[1]
+    assumed = np.full(k, 1.0 / k)  # class_weight="balanced": equal priors
+    prior, floor = assumed.copy(), 1.0 / len(p)
+    for _ in range(n_iter):
+        q = p * (prior / assumed)
+        q /= q.sum(axis=1, keepdims=True)
+        prior = np.maximum(q.mean(axis=0), floor)
+    q = p * (prior / assumed) ** alpha
+    return q / q.sum(axis=1, keepdims=True)
+
+
+ADAPT = UniversalBeatClassifier(confidence=0.9)
+
+
+def inner_alpha(train):
+    """The prior shift chosen on held-out training patients (three grouped folds, one seed)."""
+    subjects = np.array([r.subject for r in train])
+    scores = {a: [] for a in GRID}
+    for tr, te in GroupKFold(3).split(train, groups=subjects):
+        ests = fit([train[i] for i in tr], n_seeds=1, max_features=0.5)
+        for i in te:
+            r = train[i]
+            if r.record.endswith("+noise"):
+                continue
+            p = proba(ests, r.X)
+            scored = np.isin(r.y, (*CLASSES, "-"))
+            for a in GRID:
+                pred = ests[0].classes_[ADAPT._self_adapt(r.X, prior_shift(p, a)).argmax(1)]
+                scores[a].append(patient_f1(r.y[scored], pred[scored]))
+    means = {a: float(np.mean(v)) for a, v in scores.items()}
+    print("    inner folds, mean per-record macro-F1 by shift:",
+          ", ".join(f"{a:g}: {100 * m:.1f}" for a, m in means.items()), flush=True)
+    return max(means, key=means.get)
+
+
+def run_split(train, test, results):
+    t0 = time.perf_counter()
+    recipe = fit(train, n_seeds=3, max_features=0.5)
+    boosting = fit([r for r in train if not r.record.endswith("+noise")], n_seeds=1,
+                   max_features=1.0)
+    alpha = inner_alpha(train)
+    classes = recipe[0].classes_
+    for r in test:
+        scored = np.isin(r.y, (*CLASSES, "-"))
+        p = proba(recipe, r.X)
+        out = {"recipe": ADAPT._self_adapt(r.X, p), "recipe, no adaptation": p,
+               "boosting alone": proba(boosting, r.X),
+               "prior shift (inner CV), then adapt": ADAPT._self_adapt(r.X, prior_shift(p, alpha))}
+        for a in GRID[1:]:
+            out[f"prior shift {a:g}, then adapt"] = ADAPT._self_adapt(r.X, prior_shift(p, a))
+        for name, q in out.items():
+            results.setdefault(name, []).append((r.subject, r.y[scored], classes[q.argmax(1)][scored]))
+    print(f"    shift chosen {alpha:g}; fitted and scored in {time.perf_counter() - t0:.0f} s",
+          flush=True)
+
+
+def report(results):
+    by = {}
+    for name, items in results.items():
+        per = {}
+        for subject, t, p in items:
+            a, b = per.get(subject, ([], []))
+            per[subject] = ([*a, t], [*b, p])
+        by[name] = {s: patient_f1(np.concatenate(a), np.concatenate(b)) for s, (a, b) in per.items()}
+    print("| method | S Se/+P | V Se/+P | per-patient macro-F1 | paired difference from the recipe |")
+    print("|---|---|---|---|---|")
+    for name, items in results.items():
+        t = np.concatenate([i[1] for i in items])
+        p = np.concatenate([i[2] for i in items])
+        cells = []
+        for c in ("S", "V"):
+            tp = ((t == c) & (p == c)).sum()
+            cells.append(f"{100 * tp / max((t == c).sum(), 1):.1f}/{100 * tp / max((p == c).sum(), 1):.1f}")
+        m, h = mean_ci(list(by[name].values()))
+        d = [by[name][s] - by["recipe"][s] for s in by[name]]
+        dm, dh = mean_ci(d)
+        diff = "-" if name == "recipe" else f"{100 * dm:+.1f} ± {100 * dh:.1f}"
+        print(f"| {name} | {cells[0]} | {cells[1]} | {100 * m:.1f} ± {100 * h:.1f} "
+              f"({len(by[name])} patients) | {diff} |", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-home", default=None)
+    parser.add_argument("--cache", default=str(Path.home() / ".cache" / "sklearn-ecg-bench"))
+    parser.add_argument("--splits", default="abc")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    keys = records(args.data_home)
+    if not keys:
+        raise SystemExit("no labelled records found: set SKLEARN_ECG_DATA")
+    recs = described(training_records(args.data_home, keys=keys), args.cache)
+    clean = [r for r in recs if not r.record.endswith("+noise")]
+    noisy = {r.record[: -len("+noise")]: r for r in recs if r.record.endswith("+noise")}
+
+    def with_noise(part):
+        return [x for r in part for x in (r, noisy[r.record])]
+
+    mit = [r for r in clean if r.record.startswith("mitdb")]
+    sv = [r for r in clean if r.record.startswith("svdb")]
+    names = {"a": "(a) trained on MIT-BIH, tested on SVDB",
+             "b": "(b) trained on SVDB, tested on MIT-BIH",
+             "c": "(c) five patient-grouped folds over both databases"}
+    for split in args.splits:
+        results = {}
+        print(f"\n{names[split]}", flush=True)
+        if split in "ab":
+            train, test = (mit, sv) if split == "a" else (sv, mit)
+            run_split(with_noise(train), test, results)
+        else:
+            subjects = np.array([r.subject for r in clean])
+            for tr, te in GroupKFold(5).split(clean, groups=subjects):
+                run_split(with_noise([clean[i] for i in tr]), [clean[i] for i in te], results)
+        print()
+        report(results)
+    print(f"\nwhole run: {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
