@@ -11,13 +11,14 @@ them, :func:`_beat_data.described`), so that several techniques share one fit:
   training records) with its self adaptation to each test record;
 - "recipe, no adaptation"; "boosting alone" (one boosting on the clean
   records, as in ``bench_beat_model.py``);
-- "prior shift a, then adapt": the record's class priors estimated by EM
-  (Saerens et al. 2002: the balanced model's probabilities reweighted until
-  their mean is the prior they assume), the probabilities moved a power ``a``
-  of the way to them, then self adaptation;
-- "prior shift (inner CV), then adapt": the same with ``a`` chosen on held-out
-  training patients only (three patient-grouped folds of the training
-  records, one seed), by their mean per-record macro-F1.
+- "shift a, then adapt" (``UniversalBeatClassifier(prior_shift=a)``): the
+  record's class priors estimated by EM (Saerens et al. 2002: the balanced
+  model's probabilities reweighted until their mean is the prior they
+  assume), the probabilities moved a power ``a`` of the way to them, then
+  self adaptation; "adapt, then shift a": the other order;
+- "shift chosen on training patients": the order and ``a`` (0 included)
+  chosen on held-out training patients only (three patient-grouped folds of
+  the clean training records, one seed), by their mean per-record macro-F1.
 
 Splits (a), (b), (c) as ``bench_beat_model.py``, and (t) transfer to another
 database, as the original CNN work measured it (MIT-BIH to another database):
@@ -51,8 +52,10 @@ from bench_beat_model import CLASSES, patient_f1
 from train_beat_model import training_records
 
 from sklearn_ecg.pipeline import UniversalBeatClassifier, default_beat_estimator
+from sklearn_ecg.pipeline._universal import _shift_to_record_priors
 
 GRID = (0.0, 0.1, 0.25, 0.5)
+ORDERS = ("shift, then adapt", "adapt, then shift")
 
 
 def training_rows(recs, rng, *, share=0.3):
@@ -80,42 +83,35 @@ def proba(ests, features):
     return np.mean([e.predict_proba(rows) for e in ests], axis=0).reshape(n_leads, n, -1).mean(0)
 
 
-def prior_shift(p, alpha, *, n_iter=20):
-    """``p`` moved a power ``alpha`` of the way to the record's EM-estimated priors."""
-    if alpha == 0 or len(p) == 0:
-        return p
-    k = p.shape[1]
-    assumed = np.full(k, 1.0 / k)  # class_weight="balanced": equal priors
-    prior, floor = assumed.copy(), 1.0 / len(p)
-    for _ in range(n_iter):
-        q = p * (prior / assumed)
-        q /= q.sum(axis=1, keepdims=True)
-        prior = np.maximum(q.mean(axis=0), floor)
-    q = p * (prior / assumed) ** alpha
-    return q / q.sum(axis=1, keepdims=True)
-
-
 ADAPT = UniversalBeatClassifier(confidence=0.9)
 
 
-def inner_alpha(train):
-    """The prior shift chosen on held-out training patients (three grouped folds, one seed)."""
-    subjects = np.array([r.subject for r in train])
-    scores = {a: [] for a in GRID}
-    for tr, te in GroupKFold(3).split(train, groups=subjects):
-        ests = fit([train[i] for i in tr], n_seeds=1, max_features=0.5)
+def decide(features, p, order, shift):
+    """Probabilities after self adaptation and a prior shift, in ``order``."""
+    if order == ORDERS[0]:
+        return ADAPT._self_adapt(features, _shift_to_record_priors(p, shift))
+    return _shift_to_record_priors(ADAPT._self_adapt(features, p), shift)
+
+
+def inner_choice(train):
+    """(order, shift) best on held-out training patients (three grouped folds, one seed)."""
+    clean = [r for r in train if not r.record.endswith("+noise")]
+    noisy = {r.record[: -len("+noise")]: r for r in train if r.record.endswith("+noise")}
+    subjects = np.array([r.subject for r in clean])
+    scores = {(o, a): [] for o in ORDERS for a in GRID}
+    for tr, te in GroupKFold(3).split(clean, groups=subjects):
+        fold = [x for i in tr for x in (clean[i], noisy[clean[i].record])]
+        ests = fit(fold, n_seeds=1, max_features=0.5)
         for i in te:
-            r = train[i]
-            if r.record.endswith("+noise"):
-                continue
+            r = clean[i]
             p = proba(ests, r.X)
             scored = np.isin(r.y, (*CLASSES, "-"))
-            for a in GRID:
-                pred = ests[0].classes_[ADAPT._self_adapt(r.X, prior_shift(p, a)).argmax(1)]
-                scores[a].append(patient_f1(r.y[scored], pred[scored]))
-    means = {a: float(np.mean(v)) for a, v in scores.items()}
-    print("    inner folds, mean per-record macro-F1 by shift:",
-          ", ".join(f"{a:g}: {100 * m:.1f}" for a, m in means.items()), flush=True)
+            for o, a in scores:
+                pred = ests[0].classes_[decide(r.X, p, o, a).argmax(1)]
+                scores[o, a].append(patient_f1(r.y[scored], pred[scored]))
+    means = {k: float(np.mean(v)) for k, v in scores.items()}
+    print("    inner folds, mean per-record macro-F1:",
+          "; ".join(f"{o} {a:g}: {100 * m:.1f}" for (o, a), m in means.items()), flush=True)
     return max(means, key=means.get)
 
 
@@ -124,20 +120,21 @@ def run_split(train, test, results):
     recipe = fit(train, n_seeds=3, max_features=0.5)
     boosting = fit([r for r in train if not r.record.endswith("+noise")], n_seeds=1,
                    max_features=1.0)
-    alpha = inner_alpha(train)
+    chosen = inner_choice(train)
     classes = recipe[0].classes_
     for r in test:
         scored = np.isin(r.y, (*CLASSES, "-"))
         p = proba(recipe, r.X)
         out = {"recipe": ADAPT._self_adapt(r.X, p), "recipe, no adaptation": p,
                "boosting alone": proba(boosting, r.X),
-               "prior shift (inner CV), then adapt": ADAPT._self_adapt(r.X, prior_shift(p, alpha))}
-        for a in GRID[1:]:
-            out[f"prior shift {a:g}, then adapt"] = ADAPT._self_adapt(r.X, prior_shift(p, a))
+               "shift chosen on training patients": decide(r.X, p, *chosen)}
+        for order in ORDERS:
+            for a in GRID[1:]:
+                out[f"{order.replace('shift', f'shift {a:g}')}"] = decide(r.X, p, order, a)
         for name, q in out.items():
             results.setdefault(name, []).append((r.subject, r.y[scored], classes[q.argmax(1)][scored]))
-    print(f"    shift chosen {alpha:g}; fitted and scored in {time.perf_counter() - t0:.0f} s",
-          flush=True)
+    print(f"    chosen: {chosen[0]} {chosen[1]:g}; fitted and scored in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
 
 
 def run_transfer(mit, sv, noisy, results, *, shares=(0.01, 0.1, 1.0)):

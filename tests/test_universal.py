@@ -69,6 +69,44 @@ def test_fit_is_seeded(records, small_model):
                                   small_model.predict_record(rec.signal, fs=rec.fs))
 
 
+def test_prior_shift_is_an_em_fixed_point_and_moves_toward_the_records_priors():
+    from sklearn_ecg.pipeline._universal import _shift_to_record_priors
+
+    # A balanced model's probabilities of N and S for a record of 190 N-looking beats
+    # and 10 S-looking ones.
+    proba = np.vstack([np.tile([0.99, 0.01], (190, 1)), np.tile([0.01, 0.99], (10, 1))])
+    np.testing.assert_array_equal(_shift_to_record_priors(proba, 0.0), proba)
+    full = _shift_to_record_priors(proba, 1.0, n_iter=500)
+    # EM's fixed point: reweighting by the mean of the result (against the equal
+    # priors the balanced model assumes) gives the result again.
+    prior = full.mean(axis=0)
+    again = proba * prior / 0.5
+    np.testing.assert_allclose(again / again.sum(axis=1, keepdims=True), full, atol=1e-6)
+    assert 0.02 < prior[1] < 0.1  # the record holds few S beats: S is rarer than assumed
+    # Partial shifts lie between: S probabilities fall, more the larger the shift.
+    s = [_shift_to_record_priors(proba, a, n_iter=500)[:, 1] for a in (0.0, 0.25, 0.5, 1.0)]
+    assert all((s[k + 1] < s[k]).all() for k in range(3))
+    # A record with as many S-looking beats as N-looking ones keeps them S.
+    many = np.vstack([np.tile([0.7, 0.3], (100, 1)), np.tile([0.3, 0.7], (100, 1))])
+    assert (_shift_to_record_priors(many, 1.0)[100:, 1] >= 0.7 - 1e-9).all()
+    assert (_shift_to_record_priors(many, 0.5).argmax(axis=1) == 1).sum() == 100
+
+
+def test_prior_shift_is_applied_at_prediction(small_model, records):
+    rec = records[6]
+    plain = small_model.predict_record(rec.signal, fs=rec.fs)
+    shifted = clone(small_model).set_params(prior_shift=1.0)
+    for name, value in vars(small_model).items():
+        if name.endswith("_"):
+            setattr(shifted, name, value)
+    table = shifted.predict_record(rec.signal, fs=rec.fs)
+    assert not np.allclose(table.filter(like="proba_"), plain.filter(like="proba_"))
+    # The record's majority class gains probability where the shift reaches.
+    assert table["proba_N"].mean() > plain["proba_N"].mean()
+    with pytest.raises(ValueError, match="prior_shift"):
+        shifted.set_params(prior_shift=1.5).predict_record(rec.signal, fs=rec.fs)
+
+
 def test_clone_and_params(small_model):
     params = small_model.get_params()
     assert params["n_seeds"] == 2 and params["adaptation"] == "self"

@@ -26,6 +26,29 @@ from ._record import check_records
 MIN_FS = 100.0
 """The lowest sampling rate :class:`UniversalBeatClassifier` accepts (Hz)."""
 
+def _shift_to_record_priors(proba, shift, *, n_iter=20):
+    """Class probabilities moved a power ``shift`` of the way to the record's own priors.
+
+    The beat models are fitted with balanced classes, so their probabilities
+    assume equal class priors; a record has its own (most records hold few S
+    or V beats, some many). The record's priors are estimated by EM (Saerens,
+    Latinne and Decaestecker 2002: reweight the probabilities by the ratio of
+    the current estimate to the assumed priors, take their mean, repeat), no
+    prior falling under one beat's share, and each beat's probabilities are
+    multiplied by that ratio to the power ``shift`` (0: unchanged, 1: the full
+    EM correction) and normalised.
+    """
+    if shift == 0 or len(proba) == 0:
+        return proba
+    assumed = np.full(proba.shape[1], 1.0 / proba.shape[1])
+    prior, floor = assumed, 1.0 / len(proba)
+    for _ in range(n_iter):
+        weighted = proba * (prior / assumed)
+        weighted /= weighted.sum(axis=1, keepdims=True)
+        prior = np.maximum(weighted.mean(axis=0), floor)
+    shifted = proba * (prior / assumed) ** shift
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
 
 def default_beat_estimator(random_state=None):
     """The gradient boosting of the recipe, before it is fitted.
@@ -82,6 +105,16 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
     confidence : float, default=0.9
         Smallest probability of a beat that teaches its record under
         ``adaptation="self"``.
+    prior_shift : float in [0, 1], default=0.0
+        How far each record's class probabilities move toward the class
+        priors estimated in that record (by EM, as Saerens et al. 2002 adapt a
+        classifier to new priors), before the self adaptation: 0 leaves the
+        ensemble's probabilities as they are, 1 applies the full EM
+        correction. A shift makes a record with no S beat stop calling a few
+        beats S, and a record of few S beats lose some of them: on patients
+        left out it raised the per-patient macro-F1 and lowered the pooled S
+        sensitivity (``benchmarks/bench_beat_techniques.py``, in the model
+        card), so the recipe leaves it at 0.
     normal_share : float, default=0.3
         Share of the N beats kept for fitting (all S, V and F beats are
         kept): N beats are most of every record and alike.
@@ -142,6 +175,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         "n_seeds": [Interval(Integral, 1, None, closed="left")],
         "adaptation": [StrOptions({"self"}), None],
         "confidence": [Interval(Real, 0, 1, closed="neither")],
+        "prior_shift": [Interval(Real, 0, 1, closed="both")],
         "normal_share": [Interval(Real, 0, 1, closed="right")],
         "detector": [str],
         "classes": ["array-like"],
@@ -152,12 +186,14 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
     }
 
     def __init__(self, estimator=None, *, n_seeds=3, adaptation="self", confidence=0.9,
-                 normal_share=0.3, detector="cnn", classes=AAMI_EVALUATION_CLASSES,
-                 tolerance=0.15, quality="shipped", memory=None, random_state=None):
+                 prior_shift=0.0, normal_share=0.3, detector="cnn",
+                 classes=AAMI_EVALUATION_CLASSES, tolerance=0.15, quality="shipped", memory=None,
+                 random_state=None):
         self.estimator = estimator
         self.n_seeds = n_seeds
         self.adaptation = adaptation
         self.confidence = confidence
+        self.prior_shift = prior_shift
         self.normal_share = normal_share
         self.detector = detector
         self.classes = classes
@@ -167,13 +203,12 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # ----------------------------------------------------------------- fitting
-    def _labelled_rows(self, records, rng):
-        """Rows, labels and patients of annotated records, N beats subsampled."""
+    def _described(self, records):
+        """Each annotated record's beats: features per lead, labels (None: no beat), subject."""
         from sklearn.utils.validation import check_memory
 
         describe = check_memory(self.memory).cache(_describe_record)
-        classes = np.asarray(self.classes, dtype=object)
-        X, y, groups, names = [], [], [], []
+        described = []
         for i, rec in enumerate(records):
             for field in ("signal", "fs", "r_peaks", "beat_labels"):
                 if not hasattr(rec, field) and not (isinstance(rec, dict) and field in rec):
@@ -186,14 +221,27 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
                 signal, fs, np.asarray(rec["r_peaks"], dtype=np.int64),
                 np.asarray(rec["beat_labels"], dtype=object), detector=self.detector,
                 tolerance=self.tolerance, quality=self.quality)
+            described.append((features, y_rec, str(rec.get("subject", i)),
+                               str(rec.get("record", i))))
+        return described
+
+    def _rows(self, described, rng):
+        """Rows (one per beat and lead) and labels of described records, N beats subsampled."""
+        classes = np.asarray(self.classes, dtype=object)
+        X, y = [], []
+        for features, y_rec, _, _ in described:
             keep = np.isin(y_rec, classes)
             keep &= (y_rec != "N") | (rng.random_sample(y_rec.size) < self.normal_share)
             for lead in features:
                 X.append(lead[keep])
                 y.append(y_rec[keep])
-                groups.append(np.full(int(keep.sum()), str(rec.get("subject", i)), dtype=object))
-            names.append(str(rec.get("record", i)))
-        return np.vstack(X), np.concatenate(y).astype(str), np.concatenate(groups), names
+        return np.vstack(X), np.concatenate(y).astype(str)
+
+    def _fitted_copy(self, base, X, y, seed):
+        est = clone(base)
+        if "random_state" in est.get_params():
+            est.set_params(random_state=int(seed))
+        return est.fit(X, y)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, records, y=None):
@@ -219,7 +267,8 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         check_records(records)
         check_detector(self.detector)
         rng = check_random_state(self.random_state)
-        X, y, _, names = self._labelled_rows(records, rng)
+        described = self._described(records)
+        X, y = self._rows(described, rng)
         present = np.unique(y)
         if present.size < 2:
             raise ValueError(
@@ -228,17 +277,12 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
             )
         seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_seeds)
         base = default_beat_estimator() if self.estimator is None else self.estimator
-        self.estimators_ = []
-        for seed in seeds:
-            est = clone(base)
-            if "random_state" in est.get_params():
-                est.set_params(random_state=int(seed))
-            self.estimators_.append(est.fit(X, y))
+        self.estimators_ = [self._fitted_copy(base, X, y, seed) for seed in seeds]
         self.classes_ = np.asarray(self.estimators_[0].classes_)
         self.feature_names_in_ = np.asarray(beat_context_feature_names(), dtype=object)
         self.n_features_in_ = X.shape[1]
         self.n_beats_ = X.shape[0]
-        self.training_records_ = np.asarray(names, dtype=object)
+        self.training_records_ = np.asarray([d[3] for d in described], dtype=object)
         self.patient_model_ = None
         return self
 
@@ -273,7 +317,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         saved_share = self.normal_share
         self.normal_share = 1.0
         try:
-            X, y, _, _ = self._labelled_rows([record], check_random_state(0))
+            X, y = self._rows(self._described([record]), check_random_state(0))
         finally:
             self.normal_share = saved_share
         if not np.isin(y, self.classes_).all():
@@ -439,6 +483,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         import pandas as pd
 
         check_is_fitted(self, "estimators_")
+        self._validate_params()  # the prediction-time ones may be set after fit
         x, fs = self._check_signal(signal, fs)
         n_missing = int(np.isnan(x).any(axis=1).sum())
         flat = [j for j in range(x.shape[1]) if np.isfinite(x[:, j]).any()
@@ -462,7 +507,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         table = pd.DataFrame({"sample": peaks.astype(np.int64), "time_s": peaks / fs})
         if peaks.size:
             features = beat_context_features(filled, fs, peaks).astype(np.float32)
-            proba = self._proba(features)
+            proba = _shift_to_record_priors(self._proba(features), self.prior_shift)
             if self.adaptation == "self":
                 proba = self._self_adapt(features, proba)
             if getattr(self, "patient_model_", None) is not None:
