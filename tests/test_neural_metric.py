@@ -70,7 +70,7 @@ def test_triplet_loss_mines_the_hardest_pairs_of_the_batch():
 def test_embeddings_are_unit_and_scores_are_their_cosines(ecgid_segments, loss):
     X = ecgid_segments.X
     enc = MetricEncoder(loss=loss, epochs=2, random_state=0, **TINY).fit(X, ecgid_segments.groups)
-    assert enc.encoder_ == "conv" and enc.classes_.size == 10
+    assert enc.encoder_ == "cnn" and enc.classes_.size == 10
     Z = enc.transform(X)
     assert Z.shape == (len(X), TINY["embedding_dim"])
     np.testing.assert_allclose(np.linalg.norm(Z, axis=1), 1.0, atol=1e-6)

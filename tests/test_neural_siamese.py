@@ -78,7 +78,7 @@ def test_is_a_regressor():
     assert is_regressor(SiameseSimilarityRegressor())
 
 
-@pytest.mark.parametrize("encoder", ["dense", "conv"])
+@pytest.mark.parametrize("encoder", ["dense", "cnn"])
 def test_symmetric_on_random_input(encoder):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(80, 2 * 40))
@@ -94,7 +94,7 @@ def test_symmetric_on_real_input_and_embeddings(segments, pairs):
     X_pairs, y, _ = pairs
     model = SiameseSimilarityRegressor(epochs=3, bound_output=True, random_state=0, **TINY)
     model.fit(X_pairs, y)
-    assert model.encoder_ == "conv"  # 64-sample beats
+    assert model.encoder_ == "cnn"  # 64-sample beats
     scores = model.predict(X_pairs)
     assert np.all((scores >= 0) & (scores <= 1))
     np.testing.assert_allclose(model.predict(_swap(X_pairs)), scores, rtol=0, atol=1e-6)

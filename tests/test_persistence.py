@@ -43,7 +43,7 @@ def fitted(mitdb_sample, ecgid_segments, ecgid_pairs):
     ).fit(X_beats, y_beats)
     segments = ecgid_segments
     X_pairs, y_pairs = ecgid_pairs[:2]
-    siamese = SiameseSimilarityRegressor(encoder="conv", **SIAMESE).fit(X_pairs, y_pairs)
+    siamese = SiameseSimilarityRegressor(encoder="cnn", **SIAMESE).fit(X_pairs, y_pairs)
     siamese_dense = SiameseSimilarityRegressor(encoder="dense", **SIAMESE).fit(X_pairs, y_pairs)
     contrastive = {
         encoder: ContrastiveEncoder(encoder=encoder, **CONTRASTIVE).fit(beats.X[::8])

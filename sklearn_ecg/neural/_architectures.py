@@ -473,10 +473,10 @@ def check_encoder_pretrained(pretrained, encoder, conv, segment_shape, what):
     """Check a pair estimator's ``pretrained`` (resolved) against its resolved ``encoder``."""
     if pretrained is None:
         return
-    if encoder != "conv":
+    if encoder != "cnn":
         raise ValueError(
             f"pretrained initialises an encoder of convolutional blocks, but encoder resolves to "
-            f"{encoder!r}; set encoder='conv'"
+            f"{encoder!r}; set encoder='cnn'"
         )
     check_pretrained(pretrained, conv, segment_shape, what, same_length=False)
 
@@ -484,17 +484,17 @@ def check_encoder_pretrained(pretrained, encoder, conv, segment_shape, what):
 def build_pair_encoder(keras, shape, *, encoder, conv, dense_units, embedding_dim, pretrained):
     """The encoder of a Siamese or metric estimator: conv or dense, then a linear embedding.
 
-    ``encoder`` is ``"conv"`` (the blocks of ``conv``, a :func:`conv_architecture`,
+    ``encoder`` is ``"cnn"`` (the blocks of ``conv``, a :func:`conv_architecture`,
     or those of ``pretrained``, a :class:`PretrainedEncoder` or None, with its
     head and weights) or ``"dense"`` (layers of ``dense_units``).
     """
     kind = None if pretrained is None else pretrained.architecture.get("encoder", "cnn")
-    if encoder == "conv" and kind not in (None, "cnn"):
+    if encoder == "cnn" and kind not in (None, "cnn"):
         # The pretrained encoder as it was built (its head included), then the embedding.
         network = keras.Sequential(name="encoder")
         network.add(keras.Input(shape=shape))
         network.add(pretrained_encoder(keras, shape, pretrained))
-    elif encoder == "conv":
+    elif encoder == "cnn":
         network = build_conv_encoder(keras, shape, **conv)
         if pretrained is not None:
             network.set_weights(pretrained.weights)
@@ -510,22 +510,22 @@ _CONV_MIN_LENGTH = 32
 
 def resolve_pair_encoder(encoder, segment_shape, *, conv_filters, kernel_size, padding,
                          conv_dropout, dense_units, pretrained, what):
-    """The encoder (``"conv"`` or ``"dense"``) of a Siamese or metric estimator, checked.
+    """The encoder (``"cnn"`` or ``"dense"``) of a Siamese or metric estimator, checked.
 
-    ``"auto"`` is ``"conv"`` for multi-lead segments and for segments of at
+    ``"auto"`` is ``"cnn"`` for multi-lead segments and for segments of at
     least 32 samples; the sizes and ``pretrained`` (resolved) are checked against it.
     """
     units = tuple(dense_units)
     if not all(isinstance(u, Integral) and u > 0 for u in units):
         raise ValueError(f"dense_units must be a sequence of positive ints, got {dense_units!r}")
     if encoder == "auto":
-        encoder = "conv" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
+        encoder = "cnn" if segment_shape[1] > 1 or segment_shape[0] >= _CONV_MIN_LENGTH else "dense"
     if encoder == "dense" and segment_shape[1] > 1:
         raise ValueError(
             "encoder='dense' takes 2-D X of feature vectors; 3-D X (multi-lead segments) "
-            "needs encoder='conv' or 'auto'"
+            "needs encoder='cnn' or 'auto'"
         )
-    if encoder == "conv":
+    if encoder == "cnn":
         conv = conv_architecture(conv_filters, kernel_size, padding, conv_dropout, segment_shape[0])
         check_encoder_pretrained(pretrained, encoder, conv, segment_shape, what)
     elif pretrained is not None:

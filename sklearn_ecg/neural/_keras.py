@@ -490,7 +490,7 @@ class BaseKerasEstimator(BaseEstimator):
 class PairEncoderMixin:
     """The encoder of the estimators that embed segments for pairs (Siamese, metric).
 
-    Their ``encoder`` (``"auto"``, ``"conv"``, ``"dense"``), convolutional
+    Their ``encoder`` (``"auto"``, ``"cnn"``, ``"dense"``), convolutional
     sizes, ``dense_units``, ``embedding_dim`` and ``pretrained`` name one
     encoder: :meth:`_resolve_encoder` checks them on the first fit,
     :meth:`_build_encoder` builds it from them.
@@ -510,7 +510,7 @@ class PairEncoderMixin:
 
         shape = self.segment_shape_
         conv = conv_architecture(self.conv_filters, self.kernel_size, self.padding,
-                                 self.conv_dropout, shape[0]) if self.encoder_ == "conv" else None
+                                 self.conv_dropout, shape[0]) if self.encoder_ == "cnn" else None
         return build_pair_encoder(
             keras, shape, encoder=self.encoder_, conv=conv, dense_units=self.dense_units,
             embedding_dim=self.embedding_dim, pretrained=resolve_pretrained(self.pretrained))

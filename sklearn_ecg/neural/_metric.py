@@ -68,10 +68,10 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
     scale : float, default=30.0
         ArcFace's scale of the cosines (its inverse temperature); ignored by
         the triplet loss.
-    encoder : {"auto", "dense", "conv"}, default="auto"
-        The encoder, as in :class:`SiameseSimilarityRegressor`: ``"conv"`` for
+    encoder : {"auto", "dense", "cnn"}, default="auto"
+        The encoder, as in :class:`SiameseSimilarityRegressor`: ``"cnn"`` for
         beat- or window-shaped segments, ``"dense"`` for feature vectors,
-        ``"auto"`` ``"conv"`` for 3-D ``X`` and segments of at least 32
+        ``"auto"`` ``"cnn"`` for 3-D ``X`` and segments of at least 32
         samples. Either ends in a linear Dense layer of ``embedding_dim`` units.
     embedding_dim : int, default=64
         Size of the embedding.
@@ -86,7 +86,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
     dense_units : tuple of int, default=(256, 128)
         Units of the Dense ReLU layers of the dense encoder.
     pretrained : PretrainedEncoder or fitted estimator, default=None
-        Initialise the convolutional encoder (``encoder="conv"``) from another
+        Initialise the convolutional encoder (``encoder="cnn"``) from another
         fitted estimator's, such as a
         :class:`~sklearn_ecg.neural.ContrastiveEncoder` pretrained without
         labels (or its ``export_encoder()``, which survives ``clone``); the
@@ -184,7 +184,7 @@ class MetricEncoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Similarit
         "loss": [StrOptions({"arcface", "triplet"})],
         "margin": [Interval(Real, 0, None, closed="neither"), None],
         "scale": [Interval(Real, 0, None, closed="neither")],
-        "encoder": [StrOptions({"auto", "dense", "conv"})],
+        "encoder": [StrOptions({"auto", "dense", "cnn"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         **BaseKerasEstimator._conv_encoder_constraints,
         "dense_units": ["array-like"],

@@ -51,18 +51,18 @@ class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMix
 
     Parameters
     ----------
-    encoder : {"auto", "dense", "conv"}, default="auto"
-        The twin encoder. ``"conv"`` is a 1-D convolutional encoder for beat- or
+    encoder : {"auto", "dense", "cnn"}, default="auto"
+        The twin encoder. ``"cnn"`` is a 1-D convolutional encoder for beat- or
         window-shaped segments (blocks of two Conv1D, pooling and dropout, a
         global max-pool); ``"dense"`` a stack of Dense ReLU layers for feature
-        vectors. ``"auto"`` picks ``"conv"`` for 3-D ``X`` (pairs of
+        vectors. ``"auto"`` picks ``"cnn"`` for 3-D ``X`` (pairs of
         multi-lead segments) and for segments of at least 32 samples, and
         ``"dense"`` otherwise. Either ends in a linear Dense layer of
         ``embedding_dim`` units: the embedding.
     embedding_dim : int, default=64
         Size of the embedding of one segment (see :meth:`embed`).
     conv_filters : tuple of int, default=(16, 32, 64)
-        Filters of each convolutional block (``encoder="conv"``).
+        Filters of each convolutional block (``encoder="cnn"``).
     kernel_size : int or tuple of int, default=(7, 5, 3)
         Kernel size of each block's convolutions.
     padding : {"same", "valid"}, default="same"
@@ -101,7 +101,7 @@ class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMix
         The original's metrics, computed every epoch on training (and
         validation) data and recorded in ``history_``.
     pretrained : PretrainedEncoder or fitted estimator, default=None
-        Initialise the convolutional encoder (``encoder="conv"``) from another
+        Initialise the convolutional encoder (``encoder="cnn"``) from another
         fitted estimator's, such as a
         :class:`~sklearn_ecg.neural.ContrastiveEncoder` pretrained without
         labels (or its ``export_encoder()``, which survives ``clone``); the
@@ -153,7 +153,7 @@ class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMix
     segment_shape_ : tuple of int
         ``(d, n_leads)`` of one segment as the network sees it.
     encoder_ : str
-        The encoder used, ``"dense"`` or ``"conv"``.
+        The encoder used, ``"dense"`` or ``"cnn"``.
     mean_, scale_ : ndarray
         The standardisation learned in ``fit`` (0 and 1 with
         ``standardize=False``).
@@ -205,7 +205,7 @@ class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMix
     _parameter_constraints: dict = {
         **BaseKerasEstimator._parameter_constraints,
         **BaseKerasEstimator._early_stopping_constraints,
-        "encoder": [StrOptions({"auto", "dense", "conv"})],
+        "encoder": [StrOptions({"auto", "dense", "cnn"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         **BaseKerasEstimator._conv_encoder_constraints,
         "dense_units": ["array-like"],
@@ -363,7 +363,7 @@ class SiameseSimilarityRegressor(RegressorMixin, SimilarityMixin, PairEncoderMix
             segments = np.concatenate([X[:, :d], X[:, d:]]).reshape(-1, *segment_shape)
             if not self.standardize:
                 self.mean_, self.scale_ = np.float32(0.0), np.float32(1.0)
-            elif encoder == "conv":
+            elif encoder == "cnn":
                 self.mean_ = np.float32(segments.mean(dtype=np.float64))
                 std = segments.std(dtype=np.float64)
                 self.scale_ = np.float32(std if std > 0 else 1.0)
