@@ -58,26 +58,17 @@ def _stressed(rec, data_home, seed):
 
 
 def described(recs, cache):
-    """Each record's beats as the recipe sees them: ``(features, labels)``, cached.
+    """Each record's beats as the recipe sees them, from the recipe's own cache.
 
-    ``recs`` as :func:`train_beat_model.training_records` gives them;
-    features are ``(n_leads, n_beats, n_features)`` of every beat the
-    recipe's own detector found, labels the matched annotation ("-" where
-    none matches), exactly the rows :class:`UniversalBeatClassifier` fits on
-    (its ``memory`` cache is this one).
+    ``recs`` as :func:`train_beat_model.training_records` gives them. ``X``:
+    features ``(n_leads, n_beats, n_features)`` of every beat the recipe's
+    detector found; ``y``: the matched annotation ("-" where none matches);
+    what :class:`UniversalBeatClassifier` fits on, described by its own code
+    (``UniversalBeatClassifier(memory=cache)``).
     """
-    from sklearn.utils.validation import check_memory
+    from sklearn_ecg.pipeline import UniversalBeatClassifier
 
-    from sklearn_ecg.pipeline._universal import _describe_record
-
-    describe = check_memory(str(cache)).cache(_describe_record)
-    out = []
-    for rec in recs:
-        signal = np.asarray(rec.signal, dtype=float)
-        features, labels = describe(
-            signal if signal.ndim == 2 else signal[:, None], float(rec.fs),
-            np.asarray(rec.r_peaks, dtype=np.int64), np.asarray(rec.beat_labels, dtype=object),
-            detector="cnn", tolerance=0.15, quality="shipped")
-        out.append(Bunch(X=features, y=np.array(["-" if v is None else v for v in labels]),
-                         record=rec.record, subject=rec.subject))
-    return out
+    beats = UniversalBeatClassifier(memory=str(cache))._described(recs)
+    return [Bunch(X=features, y=np.array(["-" if v is None else v for v in labels]),
+                  record=rec.record, subject=rec.subject)
+            for (features, labels, _), rec in zip(beats, recs)]

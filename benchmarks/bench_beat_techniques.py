@@ -58,15 +58,9 @@ GRID = (0.0, 0.1, 0.25, 0.5)
 ORDERS = ("shift, then adapt", "adapt, then shift")
 
 
-def training_rows(recs, rng, *, share=0.3):
-    """Rows of every lead of ``recs``, N beats subsampled as the recipe does."""
-    X, y = [], []
-    for r in recs:
-        keep = np.isin(r.y, CLASSES) & ((r.y != "N") | (rng.random_sample(r.y.size) < share))
-        for lead in r.X:
-            X.append(lead[keep])
-            y.append(r.y[keep])
-    return np.vstack(X), np.concatenate(y)
+def training_rows(recs, rng):
+    """Rows of every lead of ``recs``, N beats subsampled: the recipe's own code."""
+    return UniversalBeatClassifier()._rows([(r.X, r.y, r.record) for r in recs], rng)
 
 
 def fit(recs, *, n_seeds, max_features, seed=0):

@@ -204,7 +204,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
 
     # ----------------------------------------------------------------- fitting
     def _described(self, records):
-        """Each annotated record's beats: features per lead, labels (None: no beat), subject."""
+        """Each annotated record's beats: features per lead, labels (None: no beat), name."""
         from sklearn.utils.validation import check_memory
 
         describe = check_memory(self.memory).cache(_describe_record)
@@ -221,27 +221,20 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
                 signal, fs, np.asarray(rec["r_peaks"], dtype=np.int64),
                 np.asarray(rec["beat_labels"], dtype=object), detector=self.detector,
                 tolerance=self.tolerance, quality=self.quality)
-            described.append((features, y_rec, str(rec.get("subject", i)),
-                               str(rec.get("record", i))))
+            described.append((features, y_rec, str(rec.get("record", i))))
         return described
 
     def _rows(self, described, rng):
         """Rows (one per beat and lead) and labels of described records, N beats subsampled."""
         classes = np.asarray(self.classes, dtype=object)
         X, y = [], []
-        for features, y_rec, _, _ in described:
+        for features, y_rec, _ in described:
             keep = np.isin(y_rec, classes)
             keep &= (y_rec != "N") | (rng.random_sample(y_rec.size) < self.normal_share)
             for lead in features:
                 X.append(lead[keep])
                 y.append(y_rec[keep])
         return np.vstack(X), np.concatenate(y).astype(str)
-
-    def _fitted_copy(self, base, X, y, seed):
-        est = clone(base)
-        if "random_state" in est.get_params():
-            est.set_params(random_state=int(seed))
-        return est.fit(X, y)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, records, y=None):
@@ -277,12 +270,17 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
             )
         seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_seeds)
         base = default_beat_estimator() if self.estimator is None else self.estimator
-        self.estimators_ = [self._fitted_copy(base, X, y, seed) for seed in seeds]
+        self.estimators_ = []
+        for seed in seeds:
+            est = clone(base)
+            if "random_state" in est.get_params():
+                est.set_params(random_state=int(seed))
+            self.estimators_.append(est.fit(X, y))
         self.classes_ = np.asarray(self.estimators_[0].classes_)
         self.feature_names_in_ = np.asarray(beat_context_feature_names(), dtype=object)
         self.n_features_in_ = X.shape[1]
         self.n_beats_ = X.shape[0]
-        self.training_records_ = np.asarray([d[3] for d in described], dtype=object)
+        self.training_records_ = np.asarray([d[2] for d in described], dtype=object)
         self.patient_model_ = None
         return self
 
