@@ -162,6 +162,20 @@ def test_lead_order_does_not_matter(shipped):
     assert (a["class"].to_numpy() == b["class"].to_numpy()).mean() > 0.99
 
 
+def test_predictions_do_not_depend_on_the_number_of_processors(shipped, monkeypatch):
+    # The leads are rated and the rows predicted in threads, one per processor:
+    # the table is the one a single processor computes, to the last bit.
+    rec = load_mitdb_sample()[2]
+    two = np.column_stack([rec.signal, np.roll(rec.signal, 3) * -0.7])
+    with monkeypatch.context() as patch:
+        patch.setattr("os.cpu_count", lambda: 1)
+        one = shipped.predict_record(two, fs=rec.fs)
+    with monkeypatch.context() as patch:
+        patch.setattr("os.cpu_count", lambda: 3)
+        three = shipped.predict_record(two, fs=rec.fs)
+    pd.testing.assert_frame_equal(one, three, check_exact=True)
+
+
 @pytest.mark.parametrize("n_leads", [1, 2])
 def test_beats_of_a_noise_stretch_are_q_in_any_number_of_leads(shipped, n_leads):
     rec = load_mitdb_sample()[2]

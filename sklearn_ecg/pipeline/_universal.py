@@ -379,14 +379,12 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         if x.shape[1] > 1 and self.quality is not None:
             rater = load_signal_quality() if isinstance(self.quality, str) else self.quality
             check_is_fitted(rater)
+            tables = _rate_leads(rater, x, fs, detections)
             scores = []
-            for j in range(x.shape[1]):
-                col, _ = fill_gaps(x[:, j]) if np.isfinite(x[:, j]).any() else (None, 0)
-                if col is None or np.ptp(col) == 0:
+            for j, table in enumerate(tables):
+                if table is None:
                     scores.append(-1.0)
                     continue
-                detections[j] = {}  # col: gap-free, at least 2 s at 100 Hz or more
-                table = rater._rate(col, fs, 5.0, detections=detections[j])
                 if ratings is not None and finite[j]:
                     ratings[j] = table
                 scores.append(float(np.nanmean(table["proba_usable"])) - (not finite[j]) * 1e-3)
@@ -404,9 +402,11 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
     def _proba(self, features):
         """Class probabilities of each beat, averaged over the seeds and the leads.
 
-        The seeds' models predict side by side, one thread each (as many as
-        there are processors): each prediction is a single-threaded OpenMP loop
-        (see :meth:`predict_record`), so that threads never wait for each other.
+        Each seed's model predicts each of as many parts of the rows as there
+        are processors, every part in a thread of its own (as many threads as
+        processors): each prediction is a single-threaded OpenMP loop (see
+        :meth:`predict_record`), so that threads never wait for each other, and
+        three seeds on two processors keep both busy to the end.
         """
         import os
         from concurrent.futures import ThreadPoolExecutor
@@ -415,18 +415,22 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
 
         n_leads, n_beats = features.shape[:2]
         rows = features.reshape(n_leads * n_beats, -1)  # every lead's rows in one call
+        processors = os.cpu_count() or 1
+        parts = np.array_split(rows, min(processors, max(1, rows.shape[0] // 256)))
 
-        def predict(est):
+        def predict(task):
+            est, part = task
             # OpenMP's thread count is set per thread: a new thread sets its own.
             with threadpool_limits(limits=1, user_api="openmp"):
-                return est.predict_proba(rows)
+                return est.predict_proba(part)
 
-        workers = min(len(self.estimators_), os.cpu_count() or 1)
-        if workers > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                probas = list(pool.map(predict, self.estimators_))
+        tasks = [(est, part) for est in self.estimators_ for part in parts]
+        if min(processors, len(tasks)) > 1:
+            with ThreadPoolExecutor(max_workers=min(processors, len(tasks))) as pool:
+                done = list(pool.map(predict, tasks))
         else:
-            probas = [predict(est) for est in self.estimators_]
+            done = [predict(task) for task in tasks]
+        probas = [np.vstack(done[i:i + len(parts)]) for i in range(0, len(done), len(parts))]
         return np.mean(probas, axis=0).reshape(n_leads, n_beats, -1).mean(axis=0)
 
     def _self_adapt(self, features, proba):
@@ -537,6 +541,34 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False  # fitted on records, not on an array
         return tags
+
+
+def _rate_leads(rater, x, fs, detections):
+    """Each lead's quality table (None for an empty or flat lead), the leads side by side.
+
+    ``detections[j]`` receives lead ``j``'s network peaks (see
+    :func:`~sklearn_ecg.segmentation._quality._record_features`). The leads are
+    rated in threads, as many as there are processors, each matrix product on
+    one BLAS thread: most of the rating (the network's matrix products, the
+    filters, the spectra) runs outside Python's lock.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    def rate(j):
+        col, _ = fill_gaps(x[:, j]) if np.isfinite(x[:, j]).any() else (None, 0)
+        if col is None or np.ptp(col) == 0:
+            return None
+        detections[j] = {}  # col: gap-free, at least 2 s at 100 Hz or more
+        return rater._rate(col, fs, 5.0, detections=detections[j])
+
+    workers = min(os.cpu_count() or 1, x.shape[1])
+    if workers == 1:
+        return [rate(j) for j in range(x.shape[1])]
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(rate, range(x.shape[1])))
 
 
 def _describe_record(signal, fs, r_peaks, beat_labels, *, detector, tolerance, quality):

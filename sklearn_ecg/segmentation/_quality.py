@@ -75,44 +75,56 @@ _WINDOWS_AT_ONCE = 256
 
 
 def _window_features(x, band, fs, starts, width, cnn_s, heights, pan, proba):
-    """The rows of :func:`quality_features` for windows ``[start, start + width)`` of ``x``."""
+    """The rows of :func:`quality_features` for windows ``[start, start + width)`` of ``x``.
+
+    What is a function of the window's samples alone is computed for all windows
+    in one array operation; what depends on the peaks inside each window is taken
+    from the sorted peak arrays by binary search.
+    """
     index = starts[:, None] + np.arange(width)
     W, B = x[index], band[index]
     f, p = welch(W - W.mean(axis=1, keepdims=True), fs=fs, nperseg=min(width, int(2 * fs)), axis=-1)
     moments = _kurtosis_skew(B)
-    rows = []
-    for k, start in enumerate(starts):
-        w = W[k]
-        a, b = start / fs, (start + width) / fs
-        duration = b - a
-        span = np.ptp(w)
-        flat = float(np.mean(np.abs(np.diff(w)) <= 1e-12 * max(np.abs(w).max(), 1e-300)))
-        if span == 0:
-            rows.append([0.0, 0.0, 0.0, 0.0, 0.0, duration, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0,
-                         0.0, 0.0, 0.0])
+    a, b = starts / fs, (starts + width) / fs
+    duration = b - a
+    top, bottom = W.max(axis=1), W.min(axis=1)
+    span = top - bottom
+    scale = np.maximum(np.maximum(top, -bottom), 1e-300)[:, None]
+    flat = np.mean(np.abs(np.diff(W, axis=1)) <= 1e-12 * scale, axis=1)
+    saturated = np.mean((W >= (top - 1e-9 * span)[:, None]) | (W <= (bottom + 1e-9 * span)[:, None]),
+                        axis=1)
+
+    qrs_band, wide_band, low_band, ecg_band, high_band = (
+        (f >= 5) & (f <= 15), (f >= 5) & (f <= 40), f <= 1, f <= 40, f > 40)
+    pan = np.sort(pan)
+    cnn_lo, cnn_hi = np.searchsorted(cnn_s, a), np.searchsorted(cnn_s, b)
+    pan_lo, pan_hi = np.searchsorted(pan, a), np.searchsorted(pan, b)
+    rows = np.empty((starts.size, len(QUALITY_FEATURE_NAMES)))
+    for k in range(starts.size):
+        if span[k] == 0:
+            rows[k] = [0.0, 0.0, 0.0, 0.0, 0.0, duration[k], 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0,
+                       0.0, 0.0, 0.0]
             continue
-        saturated = float(np.mean((w >= w.max() - 1e-9 * span) | (w <= w.min() + 1e-9 * span)))
-        inside = (cnn_s >= a) & (cnn_s < b)
-        mine, mine_heights = cnn_s[inside], heights[inside]
-        theirs = pan[(pan >= a) & (pan < b)]
-        matched = sum(bool(np.any(np.abs(mine - t) <= 0.1)) for t in theirs)
+        mine, mine_heights = cnn_s[cnn_lo[k]:cnn_hi[k]], heights[cnn_lo[k]:cnn_hi[k]]
+        theirs = pan[pan_lo[k]:pan_hi[k]]
+        matched = int(np.count_nonzero((np.abs(mine[None, :] - theirs[:, None]) <= 0.1).any(axis=1)))
         total = mine.size + theirs.size
-        agreement = 2.0 * matched / total if total else 1.0
-        edges = np.concatenate([[a], mine, [b]])
-        pk = p[k]
-        qrs = pk[(f >= 5) & (f <= 15)].sum() / (pk[(f >= 5) & (f <= 40)].sum() or 1.0)
-        baseline = pk[f <= 1].sum() / (pk[f <= 40].sum() or 1.0)
-        high = pk[f > 40].sum() / (pk.sum() or 1.0)
+        edges = np.concatenate([[a[k]], mine, [b[k]]])
         rr = np.diff(mine)
-        share = proba[int(a * CNN_FS):int(np.ceil(b * CNN_FS))]
-        rows.append([agreement, mine.size / duration, theirs.size / duration,
-                     float(mine_heights.mean()) if mine.size else 0.0,
-                     float(np.mean((share > 0.1) & (share < 0.9))) if share.size else 0.0,
-                     float(np.diff(edges).max()), qrs, baseline, high,
-                     *moments[k], flat, saturated,
-                     float(rr.std() / rr.mean()) if rr.size > 1 else 0.0,
-                     float(rr.min()) if rr.size else 0.0, float(rr.max()) if rr.size else 0.0])
-    return np.asarray(rows, dtype=float).reshape(len(rows), len(QUALITY_FEATURE_NAMES))
+        stretch = proba[int(a[k] * CNN_FS):int(np.ceil(b[k] * CNN_FS))]
+        pk = p[k]  # each band's power summed as a 1-D array is, to the last bit
+        qrs = pk[qrs_band].sum() / (pk[wide_band].sum() or 1.0)
+        baseline = pk[low_band].sum() / (pk[ecg_band].sum() or 1.0)
+        high = pk[high_band].sum() / (pk.sum() or 1.0)
+        rows[k] = [2.0 * matched / total if total else 1.0, mine.size / duration[k],
+                   theirs.size / duration[k],
+                   float(mine_heights.mean()) if mine.size else 0.0,
+                   float(np.mean((stretch > 0.1) & (stretch < 0.9))) if stretch.size else 0.0,
+                   float(np.diff(edges).max()), qrs, baseline, high,
+                   *moments[k], flat[k], saturated[k],
+                   float(rr.std() / rr.mean()) if rr.size > 1 else 0.0,
+                   float(rr.min()) if rr.size else 0.0, float(rr.max()) if rr.size else 0.0]
+    return rows
 
 
 def _kurtosis_skew(X):
