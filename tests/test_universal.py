@@ -113,6 +113,33 @@ def test_clone_and_params(small_model):
     assert not hasattr(clone(small_model), "estimators_")
 
 
+@pytest.mark.parametrize("how", ["skops", "pickle"])
+def test_saved_trees_are_packed_and_come_back_the_same(small_model, records, tmp_path, how):
+    import pickle
+    import zipfile
+
+    from sklearn_ecg.utils import load_model, save_model
+
+    if how == "skops":
+        path = tmp_path / "model.skops"
+        save_model(small_model, path)
+        # each boosting's trees are a few arrays, not an object (and entries) per tree
+        assert "TreePredictor" not in zipfile.ZipFile(path).read("schema.json").decode()
+        loaded = load_model(path)
+    else:
+        loaded = pickle.loads(pickle.dumps(small_model))
+    for est, back in zip(small_model.estimators_, loaded.estimators_):
+        assert [len(row) for row in back._predictors] == [len(row) for row in est._predictors]
+        for row, row_back in zip(est._predictors, back._predictors):
+            for tree, tree_back in zip(row, row_back):
+                assert tree.nodes.tobytes() == tree_back.nodes.tobytes()
+    assert small_model.estimators_[0]._predictors is not None  # the model saved is unchanged
+    rec = records[6]
+    pd.testing.assert_frame_equal(loaded.predict_record(rec.signal, fs=rec.fs),
+                                  small_model.predict_record(rec.signal, fs=rec.fs),
+                                  check_exact=True)
+
+
 def test_adapt_returns_a_new_model(small_model, records):
     rec = records[6]
     minutes = dict(rec, signal=rec.signal[: int(120 * rec.fs)],

@@ -537,10 +537,79 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
             table["class"] = table["class"].where(table["quality"] != "unusable", "Q")
         return table
 
+    # ----------------------------------------------------------------- persistence
+    def __getstate__(self):
+        """The state, each gradient boosting's trees packed into a few arrays.
+
+        A fitted ensemble holds some two thousand trees, each an object with its
+        own node array: saved as they are (skops, pickle) they make thousands
+        of small entries, most of the loading time. Packed, each boosting's
+        trees are one node array, its bitsets and their offsets
+        (:func:`_pack_trees`); :meth:`__setstate__` rebuilds the same trees.
+        """
+        import copy
+
+        state = super().__getstate__()
+        if state.get("estimators_"):
+            estimators, packed = [], []
+            for est in state["estimators_"]:
+                trees = _pack_trees(est)
+                if trees is not None:
+                    est = copy.copy(est)
+                    est._predictors = None
+                estimators.append(est)
+                packed.append(trees)
+            state = {**state, "estimators_": estimators, "_packed_trees": packed}
+        return state
+
+    def __setstate__(self, state):
+        packed = state.pop("_packed_trees", None)
+        super().__setstate__(state)
+        if packed is not None:
+            for est, trees in zip(self.estimators_, packed):
+                if trees is not None:
+                    est._predictors = _unpack_trees(trees)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False  # fitted on records, not on an array
         return tags
+
+
+def _pack_trees(est):
+    """A fitted histogram gradient boosting's trees as plain arrays, or None for another model.
+
+    Returns a dict: ``nodes`` (every tree's node records, one after another),
+    ``binned_bitsets`` and ``raw_bitsets`` (their categorical bitsets), the
+    offsets of each tree in those three, and ``shape`` (iterations, trees per
+    iteration).
+    """
+    from sklearn.ensemble._hist_gradient_boosting.predictor import TreePredictor
+
+    trees = getattr(est, "_predictors", None)
+    if not trees or not all(isinstance(t, TreePredictor) for row in trees for t in row):
+        return None
+    flat = [t for row in trees for t in row]
+    packed = {"shape": np.asarray([len(trees), len(trees[0])], dtype=np.int64)}
+    for key, attr in (("nodes", "nodes"), ("binned_bitsets", "binned_left_cat_bitsets"),
+                      ("raw_bitsets", "raw_left_cat_bitsets")):
+        parts = [getattr(t, attr) for t in flat]
+        packed[key] = np.concatenate(parts)
+        packed[f"{key}_offsets"] = np.cumsum([0] + [len(p) for p in parts]).astype(np.int64)
+    return packed
+
+
+def _unpack_trees(packed):
+    """The trees :func:`_pack_trees` packed, as ``_predictors`` holds them."""
+    from sklearn.ensemble._hist_gradient_boosting.predictor import TreePredictor
+
+    def part(key, i):
+        offsets = packed[f"{key}_offsets"]
+        return packed[key][offsets[i]:offsets[i + 1]]
+
+    n_iter, per_iter = (int(v) for v in packed["shape"])
+    return [[TreePredictor(part("nodes", i), part("binned_bitsets", i), part("raw_bitsets", i))
+             for i in range(it * per_iter, (it + 1) * per_iter)] for it in range(n_iter)]
 
 
 def _rate_leads(rater, x, fs, detections):
