@@ -414,7 +414,8 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         from threadpoolctl import threadpool_limits
 
         n_leads, n_beats = features.shape[:2]
-        rows = features.reshape(n_leads * n_beats, -1)  # every lead's rows in one call
+        # every lead's rows in one call, in the boostings' own float64 (cast once)
+        rows = features.reshape(n_leads * n_beats, -1).astype(np.float64)
         processors = os.cpu_count() or 1
         parts = np.array_split(rows, min(processors, max(1, rows.shape[0] // 256)))
 
@@ -434,8 +435,11 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         return np.mean(probas, axis=0).reshape(n_leads, n_beats, -1).mean(axis=0)
 
     def _self_adapt(self, features, proba):
+        import os
+
         from sklearn.neighbors import KNeighborsClassifier
         from sklearn.preprocessing import StandardScaler
+        from threadpoolctl import threadpool_limits
 
         pred = proba.argmax(axis=1)
         sure = proba.max(axis=1) >= self.confidence
@@ -449,7 +453,11 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         # The record's own beats share out the probability of the classes they
         # teach; a class too rare in the record to be taught keeps the model's.
         local = proba.copy()
-        local[:, taught] = knn.predict_proba(X) * proba[:, taught].sum(axis=1, keepdims=True)
+        # The neighbour search is one parallel loop over all the beats: every
+        # processor helps (predict_record runs one OpenMP thread otherwise).
+        with threadpool_limits(limits=os.cpu_count() or 1, user_api="openmp"):
+            neighbours = knn.predict_proba(X)
+        local[:, taught] = neighbours * proba[:, taught].sum(axis=1, keepdims=True)
         return 0.5 * proba + 0.5 * local
 
     def predict_record(self, signal, *, fs):
