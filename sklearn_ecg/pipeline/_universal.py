@@ -409,15 +409,15 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
         three seeds on two processors keep both busy to the end.
         """
         import os
-        from concurrent.futures import ThreadPoolExecutor
 
         from threadpoolctl import threadpool_limits
+
+        from ..utils._threads import thread_map
 
         n_leads, n_beats = features.shape[:2]
         # every lead's rows in one call, in the boostings' own float64 (cast once)
         rows = features.reshape(n_leads * n_beats, -1).astype(np.float64)
-        processors = os.cpu_count() or 1
-        parts = np.array_split(rows, min(processors, max(1, rows.shape[0] // 256)))
+        parts = np.array_split(rows, min(os.cpu_count() or 1, max(1, rows.shape[0] // 256)))
 
         def predict(task):
             est, part = task
@@ -425,12 +425,7 @@ class UniversalBeatClassifier(ClassifierMixin, BaseEstimator):
             with threadpool_limits(limits=1, user_api="openmp"):
                 return est.predict_proba(part)
 
-        tasks = [(est, part) for est in self.estimators_ for part in parts]
-        if min(processors, len(tasks)) > 1:
-            with ThreadPoolExecutor(max_workers=min(processors, len(tasks))) as pool:
-                done = list(pool.map(predict, tasks))
-        else:
-            done = [predict(task) for task in tasks]
+        done = thread_map(predict, [(est, part) for est in self.estimators_ for part in parts])
         probas = [np.vstack(done[i:i + len(parts)]) for i in range(0, len(done), len(parts))]
         return np.mean(probas, axis=0).reshape(n_leads, n_beats, -1).mean(axis=0)
 
@@ -629,10 +624,7 @@ def _rate_leads(rater, x, fs, detections):
     one BLAS thread: most of the rating (the network's matrix products, the
     filters, the spectra) runs outside Python's lock.
     """
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
-    from threadpoolctl import threadpool_limits
+    from ..utils._threads import thread_map
 
     def rate(j):
         col, _ = fill_gaps(x[:, j]) if np.isfinite(x[:, j]).any() else (None, 0)
@@ -641,11 +633,7 @@ def _rate_leads(rater, x, fs, detections):
         detections[j] = {}  # col: gap-free, at least 2 s at 100 Hz or more
         return rater._rate(col, fs, 5.0, detections=detections[j])
 
-    workers = min(os.cpu_count() or 1, x.shape[1])
-    if workers == 1:
-        return [rate(j) for j in range(x.shape[1])]
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(rate, range(x.shape[1])))
+    return thread_map(rate, range(x.shape[1]), one_blas_thread=True)
 
 
 def _describe_record(signal, fs, r_peaks, beat_labels, *, detector, tolerance, quality):

@@ -96,8 +96,9 @@ def cnn_forward(x, weights):
     split across BLAS threads wait for each other, and on a busy machine
     several times longer than they compute.
     """
-    import os
     import threading
+
+    from ..utils._threads import thread_map
 
     x = np.asarray(x, dtype=np.float32)
     n_layers = int(weights["n_layers"])
@@ -122,14 +123,8 @@ def cnn_forward(x, weights):
         logits[start:stop] = block[halo:halo + stop - start]
 
     starts = range(0, n, _BLOCK)
-    workers = min(os.cpu_count() or 1, len(starts))
-    if workers > 1 and threading.current_thread() is threading.main_thread():
-        from concurrent.futures import ThreadPoolExecutor
-
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, starts))
+    if threading.current_thread() is threading.main_thread():
+        thread_map(run, starts, one_blas_thread=True)
     else:  # in a thread of its own already (the leads of a record rated side by side)
         for start in starts:
             run(start)
